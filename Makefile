@@ -1,0 +1,30 @@
+# khparse developer entry points. Everything runs from the project's own venv (.venv/).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SAMPLE := samples/kh-30-bacgiang.txt
+
+.PHONY: install run test lint schema
+
+## install: create .venv if missing and install khparse (editable) with its dev tools
+install:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+## run: install, then parse the bundled sample plan and print it as JSON
+run: install
+	$(BIN)/khparse extract $(SAMPLE)
+
+## test: the test suite (pass extra pytest options with PYTEST_ARGS=...)
+test:
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## lint: ruff and mypy must both be clean
+lint:
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
+
+## schema: regenerate the committed JSON Schema from the pydantic models
+schema:
+	$(BIN)/khparse schema -o schemas/plan.schema.json
