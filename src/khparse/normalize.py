@@ -1,0 +1,83 @@
+"""Text normalisation *for matching*. Output text stays as printed; these helpers give the
+forms that grammars and comparisons run on."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+# Old-style tone placement ("hoá", "uỷ", "khoẻ") vs new style ("hóa", "ủy", "khỏe"): both occur in
+# one document (001 writes "Văn hoá" and "văn hóa"); matching must treat them as one spelling.
+_OLD_TONE = {
+    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+_OLD_TONE.update({k.capitalize(): v.capitalize() for k, v in list(_OLD_TONE.items())})
+_OLD_TONE.update({k.upper(): v.upper() for k, v in list(_OLD_TONE.items())})
+# Only at the end of a syllable: "hoàn" keeps its "oà" (tone on a), "thuở"… unaffected.
+_OLD_TONE_RE = regex.compile(r"(?<![\p{L}])(?:qu|[\p{L}]*?)(" + "|".join(_OLD_TONE) + r")(?![\p{L}])")
+
+# Characters PDFs and portals put into text that never carry meaning.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = regex.compile(r"[\p{Zs}\t]+")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean(text: str) -> str:
+    """NFC, invisible characters dropped, odd spaces made plain: the form grammars run on."""
+    text = nfc(text.translate(_INVISIBLE))
+    text = text.replace("\u00a0", " ")
+    # stray combining marks left alone after NFC (PDF artefacts) are dropped
+    text = regex.sub(r"(?<![\p{L}])\p{Mn}+", "", text)
+    return text
+
+
+def collapse(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def new_tone(text: str) -> str:
+    """Rewrite old-style tone placement into the new style ("hoá" → "hóa", "uỷ" → "ủy")."""
+
+    def fix(m: regex.Match[str]) -> str:
+        whole = m.group(0)
+        tail = m.group(1)
+        return whole[: len(whole) - len(tail)] + _OLD_TONE[tail]
+
+    return _OLD_TONE_RE.sub(fix, text)
+
+
+def strip_marks(text: str) -> str:
+    s = unicodedata.normalize("NFD", text)
+    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
+    return s.replace("đ", "d").replace("Đ", "D")
+
+
+def fold(text: str) -> str:
+    """Comparison key: no diacritics, case-folded, only letters and digits."""
+    s = strip_marks(clean(text)).casefold()
+    return "".join(c for c in s if c.isalnum())
+
+
+def fold_spaced(text: str) -> str:
+    """Like ``fold`` but keeps single spaces between words (for phrase matching)."""
+    s = strip_marks(clean(text)).casefold()
+    return collapse(regex.sub(r"[^\p{L}\p{N}]+", " ", s))
+
+
+def sentence_case(text: str) -> str:
+    """"THỰC HIỆN NGHỊ QUYẾT SỐ 42-NQ/TW" → "Thực hiện nghị quyết số 42-NQ/TW" (codes kept)."""
+    words = text.split(" ")
+    out = []
+    for i, w in enumerate(words):
+        if regex.search(r"\d|/", w) or (len(w) > 1 and regex.fullmatch(r"[IVXLCDM]+[,.;:]?", w)):
+            out.append(w)
+        else:
+            lw = w.lower()
+            out.append(lw[:1].upper() + lw[1:] if i == 0 else lw)
+    return " ".join(out)

@@ -1,0 +1,349 @@
+"""Cut a document into header / title / preamble / numbered body / closing / appendix, and
+build the section tree from the numbering grammar (Nghị định 30/2020: Roman parts, ``1.``,
+``1.1.``, ``a)``; bullets are never sections).
+
+Grammar (the marker patterns in ``paragraphs``) and tree building are kept apart: a marker
+only becomes a section when it fits the numbering sequence of its parent, which is what
+rejects "khóa XIII", "giai đoạn 2021-2025" and list items that merely look numbered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .paragraphs import MARKER_RE, RULE_RE, build_blocks, logical_lines
+from .source import Line, SourceDoc
+from .structure import Block, Node, Skeleton
+
+# --- region anchors -------------------------------------------------------------------------
+# The document-type line of the title block: "KẾ HOẠCH", "KẾ HOẠCH HÀNH ĐỘNG", "CHƯƠNG TRÌNH
+# HÀNH ĐỘNG", "TỜ TRÌNH", … (upper case, as Nghị định 30/2020 prescribes).
+DOC_TYPES = {
+    "KẾ HOẠCH": ("Kế hoạch", "KH"),
+    "CHƯƠNG TRÌNH": ("Chương trình", "CTr"),
+    "NGHỊ QUYẾT": ("Nghị quyết", "NQ"),
+    "QUYẾT ĐỊNH": ("Quyết định", "QĐ"),
+    "CHỈ THỊ": ("Chỉ thị", "CT"),
+    "TỜ TRÌNH": ("Tờ trình", "TTr"),
+    "BÁO CÁO": ("Báo cáo", "BC"),
+    "ĐỀ ÁN": ("Đề án", "ĐA"),
+    "THÔNG BÁO": ("Thông báo", "TB"),
+    "HƯỚNG DẪN": ("Hướng dẫn", "HD"),
+    "PHƯƠNG ÁN": ("Phương án", "PA"),
+    "CÔNG VĂN": ("Công văn", "CV"),
+}
+TYPE_LINE_RE = regex.compile(
+    r"^\s*(?P<type>" + "|".join(k.replace(" ", r"\s+") for k in DOC_TYPES) + r")(?P<rest>(?:\s+[^\p{Ll}]*)?)"
+    r"(?P<tail>\s+\p{Lu}\p{Ll}.*)?$"
+)
+# Closing block: "Nơi nhận:", the signature prefixes TM./KT./T/M/TL./TUQ./Q.
+CLOSING_RE = regex.compile(r"^\s*(?:Nơi\s+nhận\s*:?|(?:TM|T/M|KT|TL|TUQ|Q)\.?\s+\p{Lu}{2,})")
+APPENDIX_LINE_RE = regex.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+)?([IVX]+|\d+))?\b\s*[:.]?\s*(.*)$")
+# Where the body starts when the title is in sentence case and no rule line follows it.
+BODY_OPENER_RE = regex.compile(r"^\s*(?:Căn\s+cứ|Thực\s+hiện|Tiếp\s+tục|Để|Nhằm|Theo|Triển\s+khai|Ngày\s+\d)")
+_CAPS = regex.compile(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
+
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def roman_value(s: str) -> int:
+    total, prev = 0, 0
+    for ch in reversed(s):
+        v = ROMAN_VALUES.get(ch, 0)
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total
+
+
+@dataclass
+class Regions:
+    header: list[Line]
+    type_line: Line | None
+    title: list[Line]
+    body: list[Line]
+    closing: list[Line]
+    appendix: list[Line]
+
+
+def _split_caps_tail(line: Line) -> tuple[Line, Line | None]:
+    """"… TRÊN ĐỊA BÀN THÀNH PHỐ Thực hiện Chỉ thị số 11/CT-TTg…" → caps title, body rest."""
+    m = regex.search(r"\s(?=\p{Lu}\p{Ll}+\s+\p{Ll})", line.text)
+    if not m or not _CAPS.match(line.text[: m.start()]):
+        return line, None
+    head = Line(line.text[: m.start()].strip(), line.line, line.page, line.origin, line.x0, line.region)
+    rest = Line(line.text[m.end():].strip(), line.line, line.page, line.origin, None, line.region)
+    return head, rest
+
+
+def split_regions(lines: list[Line]) -> Regions:
+    header: list[Line] = [ln for ln in lines if ln.region == "header"]
+    closing_tagged = [ln for ln in lines if ln.region == "closing"]
+    rest = [ln for ln in lines if ln.region == "body"]
+    type_idx = None
+    for i, ln in enumerate(rest[:80]):
+        m = TYPE_LINE_RE.match(ln.text)
+        if m and not MARKER_RE.match(ln.text):
+            type_idx = i
+            break
+    type_line: Line | None = None
+    title: list[Line] = []
+    body: list[Line] = rest
+    if type_idx is not None:
+        header += rest[:type_idx]
+        tl = rest[type_idx]
+        m = TYPE_LINE_RE.match(tl.text)
+        assert m is not None
+        type_line = Line(m.group("type"), tl.line, tl.page, tl.origin, tl.x0, tl.region)
+        # candidates for the title: the rest of the type line, then the following lines
+        cands: list[tuple[Line, int]] = []
+        after = tl.text[m.end("type"):].strip()
+        if after:
+            cands.append((Line(after, tl.line, tl.page, tl.origin, None, tl.region), type_idx))
+        cands += [(rest[k], k) for k in range(type_idx + 1, min(len(rest), type_idx + 13))]
+        body_start = type_idx + 1
+        lead: list[Line] = []  # body text found inside the last title line
+        caps_title = bool(cands) and _CAPS.match(regex.sub(r"[\d/\-.,]+", "", cands[0][0].text).strip() or "x")
+        for n, (ln, k) in enumerate(cands):
+            if RULE_RE.match(ln.text):
+                body_start = k + 1
+                break
+            if caps_title:
+                head, tail = _split_caps_tail(ln)
+                if not _CAPS.match(head.text):
+                    break
+                title.append(head)
+                body_start = k + 1
+                if tail is not None:
+                    lead = [tail]
+                    break
+                continue
+            if n > 0 and (BODY_OPENER_RE.match(ln.text) or MARKER_RE.match(ln.text) or ln.origin == "docx"):
+                break  # a sentence-case title ends where the body opens (a DOCX title is one paragraph)
+            title.append(ln)
+            body_start = k + 1
+        body = lead + rest[body_start:]
+    body = [ln for ln in body if not RULE_RE.match(ln.text) or ln.text.strip() != "|"]
+    # closing: the first "Nơi nhận:" / TM. line in the last part of the body
+    closing: list[Line] = []
+    appendix: list[Line] = []
+    cut = None
+    for i, ln in enumerate(body):
+        if i >= len(body) * 0.3 and CLOSING_RE.match(ln.text):
+            cut = i
+            break
+    app = None
+    search_from = cut if cut is not None else int(len(body) * 0.3)
+    for i in range(search_from, len(body)):
+        if APPENDIX_LINE_RE.match(body[i].text) and _CAPS.match(body[i].text.split(":")[0]):
+            app = i
+            break
+    if cut is not None:
+        closing = body[cut: app if app is not None else len(body)]
+        appendix = body[app:] if app is not None else []
+        body = body[:cut]
+    elif app is not None:
+        appendix = body[app:]
+        body = body[:app]
+    closing = closing_tagged + closing
+    return Regions(header, type_line, title, body, closing, appendix)
+
+
+# --- the tree -------------------------------------------------------------------------------
+_SENTENCE_END = regex.compile(r"(?<!\.)(?<!\b\p{Lu}{1,3})\.(?!\.)(?=\s+[\p{Lu}\"“(]|\s*$)")
+
+
+def split_heading(text: str) -> tuple[str, str]:
+    """Heading = first sentence (up to a sentence-final '.'; an ellipsis is not an end)."""
+    m = _SENTENCE_END.search(text)
+    if m is None:
+        head, rest = text, ""
+    else:
+        head, rest = text[: m.start()], text[m.end():]
+    return head.strip().rstrip(":.; ").strip(), rest.strip()
+
+
+@dataclass
+class _Marker:
+    kind: str
+    number: str
+    end: int  # offset of the heading text in the block
+
+
+def _marker(block: Block) -> _Marker | None:
+    m = MARKER_RE.match(block.text)
+    if not m:
+        return None
+    for kind in ("appendix", "roman", "dotted", "arabic", "letter"):
+        if m.group(kind):
+            return _Marker(kind, m.group(kind), m.end())
+    return None
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.roots: list[Node] = []
+        self.stack: list[Node] = []
+        self.has_roman = False
+        self.last_roman = 0
+        self.preamble: list[Block] = []
+
+    def _current(self) -> Node | None:
+        return self.stack[-1] if self.stack else None
+
+    def _attach(self, node: Node, parent: Node | None) -> None:
+        node.parent = parent
+        (parent.children if parent else self.roots).append(node)
+
+    def _find(self, kind: str) -> Node | None:
+        for n in reversed(self.stack):
+            if n.kind == kind:
+                return n
+        return None
+
+    def _fits(self, mk: _Marker, block: Block, nxt: Block | None) -> tuple[Node | None, str, int] | None:
+        """Where a marker goes: (parent, id, level), or None when it breaks the sequence."""
+        roman = self._find("roman")
+        if mk.kind == "roman":
+            v = roman_value(mk.number)
+            if v <= self.last_roman or v > self.last_roman + 2:
+                return None
+            heading = block.text[mk.end:]
+            if not _CAPS.match(split_heading(heading)[0] or "x") and v > 1 and not self.has_roman:
+                return None
+            return None, mk.number, 1
+        base = roman.id + "." if roman else ""
+        base_level = 1 if roman else 0
+        if mk.kind == "arabic":
+            v = int(mk.number)
+            siblings = [c for c in (roman.children if roman else self.roots) if c.kind == "arabic"]
+            last = int(siblings[-1].number) if siblings else 0
+            if not (last < v <= last + 2) or (not siblings and v > 2):
+                return None
+            return roman, base + mk.number, base_level + 1
+        if mk.kind == "dotted":
+            parts = mk.number.split(".")
+            parent_num = ".".join(parts[:-1])
+            parent = None
+            for n in reversed(self.stack):
+                if n.kind in ("arabic", "dotted") and n.number == parent_num:
+                    parent = n
+                    break
+            if parent is None:
+                if roman is None and not self.roots and len(parts) == 2 and parts[0] == "1":
+                    pass  # a document that starts at "1.1." without a "1." heading
+                elif len(parts) == 2 and (roman is not None or self.roots):
+                    pass  # "1.1." directly under a Roman part
+                else:
+                    return None
+                siblings = [c for c in ((parent.children if parent else roman.children if roman else self.roots))
+                            if c.kind == "dotted" and c.number.split(".")[:-1] == parts[:-1]]
+                anchor = parent or roman
+            else:
+                siblings = [c for c in parent.children if c.kind == "dotted"]
+                anchor = parent
+            last = int(siblings[-1].number.split(".")[-1]) if siblings else 0
+            v = int(parts[-1])
+            if not (last < v <= last + 2) or (not siblings and v > 2):
+                return None
+            return anchor, base + mk.number, base_level + len(parts)
+        if mk.kind == "letter":
+            owner = None
+            for n in reversed(self.stack):
+                if n.kind in ("arabic", "dotted", "roman"):
+                    owner = n
+                    break
+            if owner is None:
+                return None
+            siblings = [c for c in owner.children if c.kind == "letter"]
+            order = "abcdđeghiklmnopqrstuvxy"
+            last = order.index(siblings[-1].number) if siblings else -1
+            if mk.number not in order or order.index(mk.number) != last + 1:
+                return None
+            head, rest = split_heading(block.text[mk.end:])
+            nxt_mk = _marker(nxt) if nxt is not None else None
+            stands_alone = not rest and len(head) <= 160
+            followed_by_body = nxt is not None and (nxt_mk is None or nxt_mk.kind not in ("letter",))
+            if not (stands_alone or (followed_by_body and len(block.text) <= 200)):
+                return None
+            return owner, owner.id + "." + mk.number, owner.level + 1
+        return None
+
+    def add(self, block: Block, nxt: Block | None) -> None:
+        mk = _marker(block)
+        fit = self._fits(mk, block, nxt) if mk and mk.kind != "appendix" else None
+        if mk is None or fit is None:
+            cur = self._current()
+            if cur is None:
+                self.preamble.append(block)
+            else:
+                cur.body.append(block)
+            return
+        parent, sid, level = fit
+        text = block.text[mk.end:].strip()
+        if mk.kind == "roman":
+            head, rest = _split_roman_heading(text)
+            self.has_roman = True
+            self.last_roman = roman_value(mk.number)
+        else:
+            head, rest = split_heading(text)
+        node = Node(sid, level, mk.number, head, mk.kind, block)
+        if rest:
+            node.run_in = block.slice(len(block.text) - len(rest))
+        self._attach(node, parent)
+        # the stack is the path from the root to this node
+        path: list[Node] = []
+        n: Node | None = node
+        while n is not None:
+            path.append(n)
+            n = n.parent
+        self.stack = list(reversed(path))
+
+
+def _split_roman_heading(text: str) -> tuple[str, str]:
+    """Roman headings are upper case; run-in text after them starts at the first mixed-case word."""
+    m = regex.search(r"\s(?=\p{Lu}\p{Ll})", text)
+    if m and _CAPS.match(text[: m.start()]):
+        return text[: m.start()].strip().rstrip(":.").strip(), text[m.end():].strip()
+    return split_heading(text)
+
+
+def _appendix_node(lines: list[Line], index: int, count: int) -> tuple[Node, list[Line]]:
+    first = lines[0]
+    m = APPENDIX_LINE_RE.match(first.text)
+    number = (m.group(1) if m else None) or ""
+    title_bits = [m.group(2)] if m and m.group(2) else []
+    rest: list[Line] = []
+    for ln in lines[1:]:
+        if not rest and len(title_bits) < 4 and (_CAPS.match(ln.text) or ln.text.lstrip().startswith("(")):
+            title_bits.append(ln.text.strip())
+            continue
+        rest.append(ln)
+    heading = " ".join(t for t in title_bits if t).strip() or "PHỤ LỤC"
+    sid = "PL" if count == 1 else f"PL{index + 1}"
+    node = Node(sid, 1, number or "PL", heading, "appendix", Block.single(first.text, first))
+    return node, rest
+
+
+def build_skeleton(doc: SourceDoc) -> Skeleton:
+    lines = logical_lines(doc.lines)
+    reg = split_regions(lines)
+    blocks = build_blocks(reg.body, doc.layout)
+    b = _Builder()
+    for i, blk in enumerate(blocks):
+        b.add(blk, blocks[i + 1] if i + 1 < len(blocks) else None)
+    roots = b.roots
+    # appendices: each "PHỤ LỤC" line starts one
+    if reg.appendix:
+        starts = [i for i, ln in enumerate(reg.appendix) if APPENDIX_LINE_RE.match(ln.text)]
+        for k, s in enumerate(starts):
+            e = starts[k + 1] if k + 1 < len(starts) else len(reg.appendix)
+            node, rest = _appendix_node(reg.appendix[s:e], k, len(starts))
+            node.body = build_blocks(rest, doc.layout)
+            roots.append(node)
+    title = list(reg.title)
+    if reg.type_line is not None:
+        title = [reg.type_line, *title]
+    return Skeleton(header=reg.header, title_lines=title, preamble=b.preamble, roots=roots,
+                    closing=reg.closing, tables=list(doc.tables))
