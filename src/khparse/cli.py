@@ -154,7 +154,7 @@ def main() -> None:
     Set ``KHPARSE_TRACEBACK=1`` to let unexpected exceptions through with their traceback.
     """
     try:
-        app()
+        app(prog_name="khparse")
     except KhparseError as err:
         _fail(f"khparse: error: {err.one_line()}", err.code)
     except KeyboardInterrupt:
