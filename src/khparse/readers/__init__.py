@@ -1,0 +1,153 @@
+"""Read any supported input into a ``SourceDoc``; the format is detected by content, not by name.
+
+One entry point, ``read``. Dispatch order: PDF magic, ZIP (DOCX), OLE2 (legacy .doc), other known
+binary magics (refused), then text: JSON export, Markdown, plain text. Every library failure is
+turned into a ``KhparseError`` subclass here or in the format module, never left to escape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import (
+    CorruptInput,
+    EmptyInput,
+    InputNotFound,
+    KhparseError,
+    UnsupportedFormat,
+)
+from ..source import SourceDoc
+from .markdown import looks_like_markdown, parse_markdown
+from .text import check_not_empty, decode_bytes, split_lines
+
+__all__ = ["detect_format", "read"]
+
+_PDF_MAGIC = b"%PDF-"
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Binary formats people feed in by mistake: named in the refusal so the user knows what they gave.
+_OTHER_MAGICS: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"Rar!", "RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"{\\rtf", "RTF document"),
+)
+
+
+def detect_format(data: bytes) -> str:
+    """``pdf``, ``zip``, ``ole`` or ``text`` from the first bytes (text kinds are decided later)."""
+    if _PDF_MAGIC in data[:1024]:
+        return "pdf"
+    if data.startswith(_ZIP_MAGIC):
+        return "zip"
+    if data.startswith(_OLE_MAGIC):
+        return "ole"
+    return "text"
+
+
+def read(path: str | Path, data: bytes | None = None, *, display_name: str | None = None,
+         max_pages: int | None = None) -> SourceDoc:
+    """Read ``path`` (or ``data`` when given, e.g. stdin) into a ``SourceDoc``.
+
+    ``display_name`` is recorded as ``SourceDoc.path`` (defaults to ``str(path)``). ``max_pages``
+    refuses longer PDFs with ``LimitExceeded`` before any text is extracted.
+    """
+    name = display_name if display_name is not None else str(path)
+    if data is None:
+        data = _read_file(Path(path))
+    if not data:
+        raise EmptyInput(f"{name}: empty input (0 bytes)")
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        doc = _dispatch(name, data, max_pages=max_pages)
+    except KhparseError:
+        raise
+    except Exception as exc:  # a bug or an unexpected library failure: still one clean line
+        raise CorruptInput(f"{name}: could not be read ({type(exc).__name__}: {exc})") from exc
+    doc.path = name
+    doc.sha256 = sha
+    return doc
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputNotFound(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputNotFound(f"{path}: is a directory, not a file") from None
+    except PermissionError:
+        raise InputNotFound(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputNotFound(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def _dispatch(name: str, data: bytes, *, max_pages: int | None) -> SourceDoc:
+    kind = detect_format(data)
+    if kind == "pdf":
+        from .pdf import read_pdf  # imported lazily: pypdfium2 costs ~40 ms to import
+
+        return read_pdf(name, data, max_pages=max_pages)
+    if kind == "zip":
+        from .docx import read_docx
+
+        return read_docx(name, data)
+    if kind == "ole":
+        return _read_ole(name, data)
+    for magic, what in _OTHER_MAGICS:
+        if data.startswith(magic):
+            raise UnsupportedFormat(f"{name}: {what}, not a document khparse can read")
+    return _read_text(name, data)
+
+
+def _read_ole(name: str, data: bytes) -> SourceDoc:
+    """Legacy Word 97-2003 (.doc) and other OLE2 files: the single hook for a converter."""
+    raise UnsupportedFormat(
+        f"{name}: legacy Word .doc: convert it to .docx or PDF first (e.g. libreoffice --convert-to docx)")
+
+
+def _read_text(name: str, data: bytes) -> SourceDoc:
+    text, encoding = decode_bytes(data)
+    check_not_empty(text)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith(("{", "[")):
+        doc = _read_json(name, stripped)
+        if doc is not None:
+            doc.encoding = encoding
+            return doc
+    if looks_like_markdown(text):
+        lines, tables = parse_markdown(text.replace("\r\n", "\n").replace("\r", "\n"))
+        if not any(ln.text.strip() for ln in lines) and not tables:
+            raise EmptyInput(f"{name}: markdown has no text")
+        return SourceDoc(path=name, sha256="", format="markdown", lines=lines, tables=tables,
+                         layout="wrapped", encoding=encoding)
+    return SourceDoc(path=name, sha256="", format="text", lines=split_lines(text), layout="wrapped",
+                     encoding=encoding)
+
+
+def _read_json(name: str, text: str) -> SourceDoc | None:
+    """A thuvienphapluat crawl export: ``{"meta": {"content": "..."}}``; other JSON is refused.
+
+    Returns ``None`` when the text only starts like JSON but is prose (e.g. "[Dự thảo]").
+    """
+    try:
+        obj: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if text.startswith(('{"', "[{", '[ {', "{\n", "{\r")) or text.rstrip().endswith(("}", "]")):
+            raise CorruptInput(f"{name}: corrupt or truncated JSON ({exc.msg} at line {exc.lineno})") from None
+        return None
+    meta = obj.get("meta") if isinstance(obj, dict) else None
+    content = meta.get("content") if isinstance(meta, dict) else None
+    if not isinstance(content, str):
+        raise UnsupportedFormat(f"{name}: JSON without meta.content (not a supported crawl export)")
+    if not content.strip():
+        raise EmptyInput(f"{name}: JSON meta.content is empty")
+    return SourceDoc(path=name, sha256="", format="json", lines=split_lines(content), layout="wrapped")

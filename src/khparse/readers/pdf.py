@@ -1,0 +1,491 @@
+"""PDF with a text layer: pypdfium2 for text and positions, pdfplumber only for ruled tables.
+
+Measured on shared/pdf (notes/pdf-backends.md): pypdfium2 ``get_text_range`` is 1.8 ms/page and
+exact on body text; positions come from two ``get_charbox`` calls per line (first and last
+printed character), which is enough for ``x0`` and for reading the header and signature blocks
+by column. pdfplumber costs ~0.12 s per table page, so it only runs on pages whose lines look
+tabular (see ``_looks_tabular``).
+
+Numbering: ``Line.line`` is a running counter over the whole document in emission order, so
+``(page, line)`` is unique. Text is kept as pdfium gives it (no NFC); a line-end hyphen that
+pdfium reports as U+FFFE is printed as "-" and ends the line, as on paper.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import regex
+
+from ..errors import CorruptInput, EncryptedPdf, LimitExceeded, NoTextLayer
+from ..source import Line, SourceDoc, Table
+from .layout import AUTHORITY, MOTTO, RECIPIENTS, TITLE_LINE
+from .text import bad_share, vietnamese_share
+
+Region = Literal["body", "header", "closing"]
+
+# One line of pdfium text: content up to a line break or to pdfium's line-end hyphen U+FFFE.
+_PIECE = regex.compile(r"([^\r\n\ufffe]*)(\ufffe|\r\n|\r|\n|$)")
+# A bare page number ("2", "- 2 -", "Trang 2").
+_PAGE_NUMBER = regex.compile(r"^\s*(?:Trang\s+)?[-–]?\s*(?P<n>\d{1,4})\s*[-–]?\s*$")
+# E-signature stamps drawn as text on scanned PDFs: "SAO Y; CÔNG AN TỈNH LÂM ĐỒNG; 18/03/2026;
+# 08:32:14; +07:00" (lamdong-ttr-91), "Ký bởi: …", "Thời gian ký: …".
+_STAMP = regex.compile(
+    r"\d{1,2}:\d{2}:\d{2}|[+-]\d{2}:\d{2}\b|^\s*(?:Ký\s+bởi|Người\s+ký|Thời\s+gian\s+ký|Signed\s+by|"
+    r"Signature|Cơ\s+quan\s*:|Email\s*:)",
+    regex.IGNORECASE,
+)
+_MIN_LETTERS = 40  # fewer printed letters than this (after stamps) = no usable text on the page
+_MIN_VI_SHARE = 0.8  # broken ToUnicode maps (laocai-kh-1105) give Cyrillic/Armenian "letters"
+
+
+@dataclass
+class _Raw:
+    """A printed line with its extent in PDF points (y grows upwards)."""
+
+    text: str
+    chars: list[int]  # char index of every character of ``text`` (-1 for characters we added)
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    region: Region = "body"
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    lines: list[_Raw] = field(default_factory=list)
+    text: str = ""
+    textpage: Any = None
+
+
+def needs_ocr(page_texts: Sequence[str]) -> list[int]:
+    """1-based numbers of pages without usable text: empty, only an e-signature stamp, or garbled.
+
+    The OCR hook: whoever adds OCR runs it on exactly these pages.
+    """
+    out: list[int] = []
+    for k, text in enumerate(page_texts, start=1):
+        kept = "\n".join(ln for ln in text.splitlines() if not _STAMP.search(ln))
+        letters = sum(1 for ch in kept if ch.isalpha())
+        if letters < _MIN_LETTERS or bad_share(kept) > 0.01 or vietnamese_share(kept) < _MIN_VI_SHARE:
+            out.append(k)
+    return out
+
+
+def _no_text_error(name: str, pages: int, garbled: bool) -> NoTextLayer:
+    """The decision point when no page has usable text (the OCR engineer replaces this)."""
+    if garbled:
+        return NoTextLayer(f"{name}: text layer unusable (fonts without a usable Unicode map) on all "
+                           f"{pages} pages; OCR is needed to read it")
+    return NoTextLayer(f"{name}: no text layer (scanned PDF?); OCR is needed to read its {pages} pages")
+
+
+def read_pdf(name: str, data: bytes, *, max_pages: int | None = None) -> SourceDoc:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise EncryptedPdf(f"{name}: encrypted PDF (password required)") from None
+        raise CorruptInput(f"{name}: corrupt or truncated PDF ({msg})") from None
+    try:
+        n_pages = len(pdf)
+        if n_pages == 0:
+            raise CorruptInput(f"{name}: PDF has no pages")
+        if max_pages is not None and n_pages > max_pages:
+            raise LimitExceeded(f"{name}: {n_pages} pages, more than --max-pages {max_pages}")
+        pages = [_read_page(pdf, i) for i in range(n_pages)]
+        try:
+            ocr = needs_ocr([p.text for p in pages])
+            if len(ocr) == n_pages:
+                garbled = any(sum(ch.isalpha() for ch in p.text) >= _MIN_LETTERS for p in pages)
+                raise _no_text_error(name, n_pages, garbled)
+            _mark_header(pages[0])
+            _mark_closing(pages)
+            tables = _find_tables(data, pages)
+            return _assemble(name, pages, tables, ocr)
+        finally:
+            for p in pages:
+                if p.textpage is not None:
+                    p.textpage.close()
+    except pdfium.PdfiumError as exc:
+        raise CorruptInput(f"{name}: PDF cannot be read ({exc})") from None
+    finally:
+        pdf.close()
+
+
+def _read_page(pdf: Any, index: int) -> _Page:
+    page = pdf[index]
+    width, height = page.get_size()
+    tp = page.get_textpage()
+    n = tp.count_chars()
+    text = tp.get_text_range() if n > 0 else ""
+    pg = _Page(number=index + 1, width=width, height=height, text=text.replace("\ufffe", "-"), textpage=tp)
+    if len(text) != n:  # pdfium text and char indices disagree: positions unusable, keep the text
+        pg.lines = [_Raw(t.rstrip(), [], 0.0, 0.0, 0.0, 0.0) for t in regex.split(r"\r\n|\r|\n", pg.text)
+                    if t.strip()]
+        return pg
+    raws: list[_Raw] = []
+    for m in _PIECE.finditer(text):
+        content, end = m.group(1), m.group(2)
+        start = m.start(1)
+        chars = list(range(start, start + len(content)))
+        if end == "\ufffe":
+            content += "-"
+            chars.append(m.start(2))
+        if not content.strip():
+            if m.end() >= len(text):
+                break
+            continue
+        raws.append(_measure(tp, content.rstrip(), chars[: len(content.rstrip())]))
+        if m.end() >= len(text):
+            break
+    pg.lines = _drop_page_number(_merge_same_baseline(raws), pg.number, height)
+    return pg
+
+
+def _measure(tp: Any, text: str, chars: list[int]) -> _Raw:
+    first = next(i for i, ch in enumerate(text) if not ch.isspace())
+    last = len(text) - 1
+    lb = tp.get_charbox(chars[first])
+    rb = tp.get_charbox(chars[last])
+    return _Raw(text=text, chars=chars, x0=lb[0], x1=rb[2], top=max(lb[3], rb[3]),
+                bottom=min(lb[1], rb[1]))
+
+
+def _merge_same_baseline(raws: list[_Raw]) -> list[_Raw]:
+    """Re-join pieces pdfium split on one printed line (superscript footnote marks: "Đồng" "1" ". Để")."""
+    out: list[_Raw] = []
+    for r in raws:
+        if out:
+            p = out[-1]
+            overlap = min(p.top, r.top) - max(p.bottom, r.bottom)
+            height = min(p.top - p.bottom, r.top - r.bottom)
+            if height > 0 and overlap > 0.5 * height and r.x0 >= p.x1 - 1 and r.x0 - p.x1 < 3 * height:
+                gap = r.x0 - p.x1
+                sep = "" if gap < 0.25 * height else " "
+                out[-1] = _Raw(text=p.text + sep + r.text, chars=p.chars + [-1] * len(sep) + r.chars,
+                               x0=p.x0, x1=r.x1, top=max(p.top, r.top), bottom=min(p.bottom, r.bottom))
+                continue
+        out.append(r)
+    return out
+
+
+def _drop_page_number(lines: list[_Raw], page: int, height: float) -> list[_Raw]:
+    """Drop the bare page number: first or last line, a number close to the page index."""
+    for idx in (0, len(lines) - 1):
+        if not lines or idx >= len(lines):
+            continue
+        m = _PAGE_NUMBER.match(lines[idx].text)
+        if not m:
+            continue
+        n = int(m["n"])
+        near_edge = lines[idx].top > 0.85 * height or lines[idx].bottom < 0.15 * height or not lines[idx].chars
+        if abs(n - page) <= 2 and near_edge and (page >= 2 or idx == len(lines) - 1):
+            del lines[idx]
+            break
+    return lines
+
+
+# ------------------------------------------------------------------ header and signature blocks
+
+def _split_x(pg: _Page, line: _Raw, x_split: float) -> tuple[_Raw | None, _Raw | None]:
+    """Split ``line`` into its left and right column parts at ``x_split`` (a real gap is required)."""
+    if line.x1 <= x_split or not line.chars:
+        return line, None
+    if line.x0 >= x_split - 1:
+        return None, line
+    tp = pg.textpage
+    prev_right = line.x0
+    for k, ci in enumerate(line.chars):
+        ch = line.text[k]
+        if ci < 0 or ch.isspace():
+            continue
+        box = tp.get_charbox(ci)
+        if box[0] >= x_split - 1:
+            if box[0] - prev_right < 6 or not line.text[:k].strip():
+                break  # no gap: one run crossing the split (a wide left cell); keep it whole
+            left_text = line.text[:k].rstrip()
+            right_text = line.text[k:]
+            left = replace(line, text=left_text, chars=line.chars[: len(left_text)], x1=prev_right)
+            right = replace(line, text=right_text, chars=line.chars[k:], x0=box[0])
+            return left, right
+        prev_right = box[2]
+    if (line.x0 + line.x1) / 2 < x_split:
+        return line, None
+    return None, line
+
+
+def _column_order(pg: _Page, lines: list[_Raw], x_split: float, region: Region) -> list[_Raw]:
+    left: list[_Raw] = []
+    right: list[_Raw] = []
+    for ln in lines:
+        a, b = _split_x(pg, ln, x_split)
+        if a is not None and a.text.strip():
+            left.append(replace(a, region=region))
+        if b is not None and b.text.strip():
+            right.append(replace(b, region=region))
+    key = lambda r: (-round(r.top, 0), r.x0)  # noqa: E731 - top to bottom, then left to right
+    return sorted(left, key=key) + sorted(right, key=key)
+
+
+def _char_x(pg: _Page, line: _Raw, offset: int) -> float:
+    """Left edge of the first printed character at or after ``offset`` in ``line``."""
+    for k in range(offset, len(line.text)):
+        if line.chars and line.chars[k] >= 0 and not line.text[k].isspace():
+            return float(pg.textpage.get_charbox(line.chars[k])[0])
+    return line.x0
+
+
+def _mark_header(pg: _Page) -> None:
+    """Page 1: lines above the title line are the header block, read left column then right."""
+    title = next((i for i, ln in enumerate(pg.lines[:40]) if TITLE_LINE.match(ln.text)), None)
+    if title is None or title == 0:
+        return
+    head = pg.lines[:title]
+    if not any(ln.chars for ln in head):
+        return
+    x_split = pg.width * 0.45
+    for ln in head:
+        m = MOTTO.search(ln.text)
+        if m:
+            x_split = _char_x(pg, ln, m.start()) - 2
+            break
+    pg.lines = _column_order(pg, head, x_split, "header") + pg.lines[title:]
+
+
+def _mark_closing(pages: list[_Page]) -> None:
+    """The recipients + signer block: from "Nơi nhận:" (or the signer line) to the end of the block.
+
+    Lines of the block are those on its page at or below the anchor that are narrower than a body
+    line; the first full-width line below (footnotes, an appendix) ends it.
+    """
+    anchor: tuple[int, int] | None = None
+    for pi in range(len(pages) - 1, -1, -1):
+        for li in range(len(pages[pi].lines) - 1, -1, -1):
+            if RECIPIENTS.match(pages[pi].lines[li].text):
+                anchor = (pi, li)
+                break
+        if anchor:
+            break
+    if anchor is None:
+        for pi in range(len(pages) - 1, -1, -1):
+            pg = pages[pi]
+            hits = [li for li, ln in enumerate(pg.lines) if AUTHORITY.search(ln.text) and ln.x0 > 0.35 * pg.width
+                    and ln.region == "body"]
+            if hits:
+                anchor = (pi, hits[0])
+                break
+    if anchor is None:
+        return
+    pg = pages[anchor[0]]
+    a = pg.lines[anchor[1]]
+    if not a.chars:
+        return
+    height = max(a.top - a.bottom, 4.0)
+    limit_top = a.top + max(0.6 * height, 4.0)
+    wide = 0.6 * pg.width
+    below = [ln for ln in pg.lines if ln.top < a.bottom and ln.x1 - ln.x0 > wide and ln.region == "body"]
+    floor = max((ln.top for ln in below), default=float("-inf"))
+    members = [i for i, ln in enumerate(pg.lines)
+               if ln.region == "body" and ln.top <= limit_top and ln.bottom > floor
+               and (ln.x1 - ln.x0 <= wide or i == anchor[1])]
+    if not members:
+        return
+    block = [pg.lines[i] for i in members]
+    starts = []
+    for ln in block:
+        m = AUTHORITY.search(ln.text)
+        if m:
+            off = m.start() + (1 if ln.text[m.start()].isspace() else 0)
+            starts.append(_char_x(pg, ln, off))
+    right_starts = [x for x in starts if x > 0.3 * pg.width]
+    x_split = min(right_starts) - 2 if right_starts else pg.width * 0.5
+    ordered = _column_order(pg, block, x_split, "closing")
+    first = members[0]
+    keep = [ln for i, ln in enumerate(pg.lines) if i not in set(members)]
+    before = [ln for ln in keep if pg.lines.index(ln) < first]
+    after = [ln for ln in keep if pg.lines.index(ln) > first]
+    pg.lines = before + ordered + after
+
+
+# ------------------------------------------------------------------ tables
+
+def _looks_tabular(pg: _Page) -> bool:
+    """Cheap test before pdfplumber: many short body lines not starting at the left margin.
+
+    Body text is justified across the text width; table cells give short lines at several x.
+    """
+    body = [ln for ln in pg.lines if ln.region == "body" and ln.chars]
+    if len(body) < 4:
+        return False
+    left = min(ln.x0 for ln in body)
+    right = max(ln.x1 for ln in body)
+    span = max(right - left, 1.0)
+    short = [ln for ln in body if ln.x1 - ln.x0 < 0.45 * span]
+    indented = {round((ln.x0 - left) / span, 1) for ln in short}
+    if len(short) >= 6 and len(short) >= 0.35 * len(body) and len(indented) >= 3:
+        return True
+    # Rows whose cells pdfium merged into one line (lamdong-bc-329 p. 35) are long but ragged:
+    # justified prose ends most lines at the right margin, table rows rarely do.
+    justified = sum(1 for ln in body if ln.x1 >= right - 0.03 * span)
+    return len(body) >= 8 and justified < 0.3 * len(body)
+
+
+@dataclass
+class _FoundTable:
+    page: int
+    rows: list[list[str]]
+    bbox: tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, y up
+
+
+def _find_tables(data: bytes, pages: list[_Page]) -> list[_FoundTable]:
+    candidates = [p for p in pages if _looks_tabular(p)]
+    if not candidates:
+        return []
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - a declared dependency
+        return []
+    found: list[_FoundTable] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as doc:
+            for pg in candidates:
+                page = doc.pages[pg.number - 1]
+                try:
+                    for t in page.find_tables():
+                        rows = _plumber_rows(t)
+                        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+                            x0, top, x1, bottom = t.bbox
+                            found.append(_FoundTable(pg.number, rows,
+                                                     (x0, pg.height - top, x1, pg.height - bottom)))
+                finally:
+                    page.close()
+    except Exception:  # pdfplumber failing on an odd file must not lose the text we have
+        return found
+    return found
+
+
+def _plumber_rows(t: Any) -> list[list[str]]:
+    """Cell texts; a cell pdfplumber reports as None is covered by a merged neighbour: repeat it.
+
+    Horizontal spans repeat the text on the left, vertical spans the text above (decided by the
+    cell boxes: a left neighbour whose box reaches into this column is a horizontal span).
+    """
+    texts = t.extract()
+    boxes = [r.cells for r in t.rows]
+    col_x = _column_centres(boxes)
+    out: list[list[str]] = []
+    for r, row in enumerate(texts):
+        cur: list[str] = []
+        for c, value in enumerate(row):
+            if value is not None:
+                cur.append(value.strip())
+                continue
+            left_box = _box_left(boxes[r], c)
+            if c > 0 and left_box is not None and c < len(col_x) and left_box[2] > col_x[c]:
+                cur.append(cur[c - 1])
+            elif r > 0 and c < len(out[r - 1]):
+                cur.append(out[r - 1][c])
+            else:
+                cur.append(cur[c - 1] if c > 0 else "")
+        out.append(cur)
+    return out
+
+
+def _column_centres(boxes: list[list[Any]]) -> list[float]:
+    width = max((len(r) for r in boxes), default=0)
+    centres: list[float] = []
+    for c in range(width):
+        xs = [(b[0] + b[2]) / 2 for row in boxes if c < len(row) and (b := row[c]) is not None]
+        narrow = [b for row in boxes if c < len(row) and (b := row[c]) is not None]
+        if narrow:
+            best = min(narrow, key=lambda b: b[2] - b[0])
+            centres.append((best[0] + best[2]) / 2)
+        else:
+            centres.append(sum(xs) / len(xs) if xs else 0.0)
+    return centres
+
+
+def _box_left(row: list[Any], c: int) -> Any:
+    for k in range(c - 1, -1, -1):
+        if row[k] is not None:
+            return row[k]
+    return None
+
+
+def _same_row(a: list[str], b: list[str]) -> bool:
+    return [" ".join(x.split()) for x in a] == [" ".join(x.split()) for x in b]
+
+
+def _inside(ln: _Raw, bbox: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = bbox
+    cy = (ln.top + ln.bottom) / 2
+    cx = (ln.x0 + ln.x1) / 2
+    return x0 - 1 <= cx <= x1 + 1 and bottom - 1 <= cy <= top + 1
+
+
+# ------------------------------------------------------------------ assembly
+
+def _assemble(name: str, pages: list[_Page], found: list[_FoundTable], ocr: list[int]) -> SourceDoc:
+    lines: list[Line] = []
+    tables: list[Table] = []
+    by_page: dict[int, list[_FoundTable]] = {}
+    for t in found:
+        by_page.setdefault(t.page, []).append(t)
+    counter = 0
+    for pg in pages:
+        page_tables = sorted(by_page.get(pg.number, []), key=lambda t: -t.bbox[1])
+        placed = [False] * len(page_tables)
+        for ln in pg.lines:
+            if any(_inside(ln, t.bbox) for t in page_tables):
+                continue
+            for k, t in enumerate(page_tables):
+                if not placed[k] and ln.chars and ln.top < t.bbox[3]:
+                    counter = _place_table(tables, t, lines, counter)
+                    placed[k] = True
+            counter += 1
+            x0 = round(ln.x0 / pg.width, 4) if ln.chars and pg.width else None
+            lines.append(Line(ln.text, line=counter, page=pg.number, origin="pdf", x0=x0, region=ln.region))
+        for k, t in enumerate(page_tables):
+            if not placed[k]:
+                counter = _place_table(tables, t, lines, counter)
+    warnings: list[str] = []
+    if ocr:
+        warnings.append(f"pages without usable text (OCR not run): {', '.join(map(str, ocr))}")
+    return SourceDoc(path=name, sha256="", format="pdf", lines=lines, tables=tables, pages=len(pages),
+                     layout="wrapped", warnings=warnings)
+
+
+def _place_table(tables: list[Table], t: _FoundTable, lines: list[Line], counter: int) -> int:
+    """Append ``t``; a table continuing the previous one across a page break is merged into it.
+
+    Continuation = same column count, nothing printed between them. Its repeated header row is
+    dropped, and a first row with an empty first cell (STT) is the rest of the row split by the
+    page break: its cells are appended to the previous row's with "\\n".
+    """
+    rows = [list(r) for r in t.rows]
+    prev = tables[-1] if tables else None
+    if (prev is not None and prev.after_line == len(lines) and prev.page is not None
+            and prev.page < t.page and prev.rows and len(prev.rows[0]) == len(rows[0])):
+        if _same_row(rows[0], prev.rows[0]):
+            rows = rows[1:]
+        numbered = sum(1 for r in prev.rows[1:] if r and r[0].strip())
+        if rows and not rows[0][0].strip() and numbered >= max(1, (len(prev.rows) - 1) // 2):
+            last = prev.rows[-1]
+            prev.rows[-1] = [(a + "\n" + b).strip("\n") if b else a for a, b in zip(last, rows[0], strict=False)]
+            rows = rows[1:]
+        prev.rows.extend(rows)
+        return counter
+    counter += 1
+    tables.append(Table(rows=rows, line=counter, page=t.page, index=len(tables), after_line=len(lines)))
+    return counter

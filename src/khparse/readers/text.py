@@ -1,0 +1,159 @@
+"""Plain text: pick the encoding, split into printed lines, keep the text as printed.
+
+Government plans reach us as UTF-8 (portals, crawls), UTF-16 (Windows "Unicode" save), and
+Windows-1258 (the Vietnamese code page of old Word/Notepad exports). cp1258 stores tone marks
+as separate combining characters; we keep them (the parser folds text for matching later).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from ..errors import DecodeFailure, EmptyInput, UnsupportedFormat
+from ..source import Line
+
+# Letters of the Vietnamese alphabet (lower case, precomposed) besides ASCII a-z: used to score
+# how plausible a decode is. A wrong 8-bit decode produces letters outside this set (Þ, ð, æ…).
+_VI_EXTRA = set(
+    "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+)
+_VI_LETTERS = _VI_EXTRA | set("abcdefghijklmnopqrstuvwxyz")
+
+# Control characters that never occur in a text document (tab, LF, CR, FF are fine).
+_BAD_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+
+# Line breaks as printed by Windows, old Mac and Unix editors.
+_NEWLINES = regex.compile(r"\r\n|\r|\n")
+
+# Least share of Vietnamese-alphabet letters for an 8-bit decode to be accepted as cp1258.
+_MIN_VI_SHARE = 0.9  # measured on the seeds: right decode 1.0, cp1252 on cp1258 bytes 0.97
+# Most share of unprintable characters tolerated in something we call text.
+_MAX_BAD_SHARE = 0.01
+
+
+def _utf16_by_nul_pattern(data: bytes) -> str | None:
+    """UTF-16 without BOM: Latin and Vietnamese text puts NULs at every other byte."""
+    head = data[:8192]
+    if len(head) < 4:
+        return None
+    even = head[0::2]
+    odd = head[1::2]
+    nul_even = even.count(0) / len(even)
+    nul_odd = odd.count(0) / max(len(odd), 1)
+    if nul_odd > 0.3 and nul_even < 0.05:
+        return "utf-16-le"
+    if nul_even > 0.3 and nul_odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def bad_share(text: str) -> float:
+    """Share of characters that cannot appear in a printed document."""
+    if not text:
+        return 0.0
+    return len(_BAD_CONTROL.findall(text)) / len(text)
+
+
+def vietnamese_share(text: str) -> float:
+    """Share of letters that belong to the Vietnamese alphabet (after composing, for scoring only).
+
+    A combining mark left over after NFC (it did not attach to a vowel) counts as a foreign letter.
+    """
+    composed = unicodedata.normalize("NFC", text).lower()
+    good = bad = 0
+    for ch in composed:
+        if ch in _VI_LETTERS:
+            good += 1
+        elif ch.isalpha() or unicodedata.combining(ch):
+            bad += 1
+    total = good + bad
+    return good / total if total else 0.0
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode ``data`` to text and name the encoding used.
+
+    Order: BOMs, UTF-16 by NUL pattern, strict UTF-8, then 8-bit code pages scored by the share of
+    Vietnamese letters (cp1258 first; cp1252/latin-1 only when the result is clearly text).
+    Raises ``UnsupportedFormat`` for binary data and ``DecodeFailure`` when nothing fits.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _strict(data, "utf-8-sig"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(data, "utf-16"), "utf-16"
+    utf16 = _utf16_by_nul_pattern(data)
+    if utf16:
+        return _strict(data, utf16), utf16
+    if b"\x00" in data:
+        raise UnsupportedFormat("binary data (NUL bytes): not a text document")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        _check_printable(text)
+        return text, "utf-8"
+    candidates: list[tuple[float, str, str]] = []
+    for enc in ("cp1258", "cp1252", "latin-1"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if bad_share(text) > _MAX_BAD_SHARE:
+            continue
+        candidates.append((vietnamese_share(text), enc, text))
+    if not candidates:
+        if bad_share(data.decode("latin-1")) > 0.05:
+            raise UnsupportedFormat("binary data (control bytes): not a text document")
+        raise DecodeFailure("text is not UTF-8, UTF-16, Windows-1258 or Windows-1252")
+    # Best score wins; ties go to the earlier code page (cp1258: same bytes as cp1252 for ASCII).
+    share, enc, text = max(candidates, key=lambda c: c[0])
+    if share < _MIN_VI_SHARE:
+        raise DecodeFailure(
+            f"text is not UTF-8, UTF-16 or Windows-1258 (best guess {enc} gives implausible letters)")
+    return text, enc
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DecodeFailure(f"invalid {encoding} text at byte {exc.start}") from None
+    _check_printable(text)
+    return text
+
+
+def _check_printable(text: str) -> None:
+    if bad_share(text) > _MAX_BAD_SHARE:
+        raise UnsupportedFormat("binary data (control characters): not a text document")
+
+
+def check_not_empty(text: str) -> None:
+    if not text.strip():
+        raise EmptyInput("input has no text (only whitespace)")
+
+
+def split_lines(text: str, *, origin: str = "text") -> list[Line]:
+    """Printed lines, numbered from 1; trailing whitespace stripped; form feeds advance the page.
+
+    Without any form feed ``page`` stays ``None``. A form feed starts a new page at that point;
+    a line holding one (``pdftotext`` puts it before the next page's first line) keeps its number.
+    """
+    has_pages = "\f" in text
+    page: int | None = 1 if has_pages else None
+    lines: list[Line] = []
+    for n, raw in enumerate(_NEWLINES.split(text), start=1):
+        if "\f" not in raw:
+            lines.append(Line(raw.rstrip(), line=n, page=page, origin="text"))
+            continue
+        parts = raw.split("\f")
+        for k, part in enumerate(parts):
+            if k > 0 and page is not None:
+                page += 1
+            if part.strip() or k == len(parts) - 1:
+                lines.append(Line(part.rstrip(), line=n, page=page, origin="text"))
+    if lines and not lines[-1].text and text.endswith(("\n", "\r")):
+        lines.pop()  # the final newline ends the last line; it does not start an empty one
+    return lines
