@@ -1,0 +1,118 @@
+"""Is this a Vietnamese syllable? Orthography (onset + rhyme + tone), not a word list.
+
+Used to judge text that came out of a machine: a PDF text layer decoded with the wrong font
+map (``glyphs``), a legacy-encoded file read as Windows-1252 (``legacy``), an OCR line end
+(``ocr``). Real Vietnamese prose is >90 % valid syllables once acronyms are set aside; the
+garbage these produce ("KӃ KRҥFK", "Kª ho¹ch") is mostly invalid.
+
+A syllable is written onset? + rhyme, with at most one tone mark (sắc, huyền, hỏi, ngã, nặng).
+Rhymes ending in a stop (-c, -ch, -p, -t) take only sắc or nặng.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+import regex
+
+# Tone marks as combining characters (NFD): sắc, huyền, hỏi, ngã, nặng.
+TONES = {"\u0301": "sac", "\u0300": "huyen", "\u0309": "hoi", "\u0303": "nga", "\u0323": "nang"}
+
+# Onsets, longest first so "ngh" wins over "ng" and "n".
+ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "th", "tr", "qu",
+          "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x")
+
+# Every toneless rhyme of standard orthography (medial + nucleus + coda), by nucleus.
+_RHYMES = """
+a ai ao au ay ac ach am an ang anh ap at
+ăc ăm ăn ăng ăp ăt
+âc âm ân âng âp ât âu ây
+e eo ec em en eng ep et
+ê êch êm ên ênh êp êt êu
+i ia ich im in inh ip it iu iêc iêm iên iêng iêp iêt iêu
+y yêm yên yêt yêu
+o oa oac oach oai oam oan oang oanh oao oap oat oay oăc oăm oăn oăng oăt
+oc oe oen oeo oet oi om on ong op ot ooc oong
+ô ôc ôi ôm ôn ông ôp ôt
+ơ ơi ơm ơn ơp ơt
+u ua uân uâng uât uây uc uê uêch uênh ui um un ung up ut uy uya uych uyên uyêt uynh uyt uyu
+uôc uôi uôm uôn uông uôt uơ
+ư ưa ưc ưi ưm ưn ưng ưt ưu ươc ươi ươm ươn ương ươp ươt ươu
+""".split()
+RHYMES = frozenset(_RHYMES)
+STOP_CODAS = ("c", "ch", "p", "t")
+_FRONT = ("i", "e", "ê", "y")  # vowels after which k/gh/ngh are written
+
+_WORD = regex.compile(r"[\p{L}\p{M}]+")
+_ACRONYM = regex.compile(r"[A-ZĐ]{1,8}")
+
+
+@lru_cache(maxsize=65536)
+def is_syllable(word: str) -> bool:
+    """True if ``word`` (any case, NFC or NFD) is a well-formed Vietnamese syllable."""
+    if not word or len(word) > 8:
+        return False
+    nfd = unicodedata.normalize("NFD", word.lower())
+    tones = [c for c in nfd if c in TONES]
+    if len(tones) > 1:
+        return False
+    base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
+    if any(unicodedata.combining(c) for c in base):
+        return False  # a mark that no Vietnamese letter carries
+    tone = TONES[tones[0]] if tones else "ngang"
+    for onset in (*ONSETS, ""):
+        if not base.startswith(onset):
+            continue
+        rhyme = base[len(onset):]
+        if onset == "gi" and rhyme == "":
+            rhyme = "i"  # gì, gỉ
+        if _rhyme_ok(onset, rhyme, tone):
+            return True
+    return False
+
+
+def _rhyme_ok(onset: str, rhyme: str, tone: str) -> bool:
+    if rhyme not in RHYMES:
+        return False
+    if rhyme.endswith(STOP_CODAS) and tone not in ("sac", "nang"):
+        return False
+    first = rhyme[0]
+    if onset == "qu":
+        return first not in "uưo"
+    if onset in ("k", "gh", "ngh"):
+        return first in _FRONT
+    if onset == "c":
+        return first not in _FRONT
+    if onset in ("g", "ng") and first in ("e", "ê"):
+        return False
+    if onset == "gi" and first == "i":
+        return False
+    if onset == "" and rhyme.startswith("i") and rhyme[1:2] == "ê":
+        return False  # iên with no onset is written yên
+    if first == "y" and rhyme.startswith("yê") and onset not in ("", "qu"):
+        return False
+    return True
+
+
+def syllable_stats(text: str) -> tuple[int, int]:
+    """(valid, invalid) syllable counts. Upper-case tokens (acronyms: UBND, VLNCN, HĐND) and
+    single letters (list markers "a", "b") are neither, so an acronym-heavy header does not look like garbage."""
+    valid = invalid = 0
+    for m in _WORD.finditer(text):
+        w = m.group()
+        if is_syllable(w):
+            valid += 1
+        elif _ACRONYM.fullmatch(w) or len(w) == 1:
+            continue
+        else:
+            invalid += 1
+    return valid, invalid
+
+
+def syllable_share(text: str) -> float | None:
+    """Share of valid syllables among judged words, or None when there are fewer than 10."""
+    valid, invalid = syllable_stats(text)
+    if valid + invalid < 10:
+        return None
+    return valid / (valid + invalid)
