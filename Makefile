@@ -9,7 +9,6 @@ SAMPLE := samples/kh-30-bacgiang.txt
 ## install: create .venv if missing and install khparse (editable) with its dev tools
 install:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 
 ## run: install, then parse the bundled sample plan and print it as JSON
