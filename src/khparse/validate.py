@@ -22,7 +22,7 @@ import regex
 from pydantic import ValidationError
 
 from .errors import InputNotFound
-from .models import Plan, Section
+from .models import Deadline, Plan, Section, Target, Task
 
 PLAN_SUFFIXES = (".json", ".yaml", ".yml")
 ROOT = "$"
@@ -225,22 +225,28 @@ def unique_ids(items: Sequence[Any], list_name: str, file: str) -> list[Problem]
     return problems
 
 
-def check_tasks(plan: Plan, file: str) -> list[Problem]:
+def check_section_refs(plan: Plan, file: str) -> list[Problem]:
+    """Tasks, targets and deadlines name a section the tree has (targets/deadlines: or the preamble)."""
     ids = section_ids(plan)
-    problems = unique_ids(plan.tasks, "tasks", file)
-    for i, t in enumerate(plan.tasks):
-        if not section_known(t.section, ids, preamble_ok=False):
-            problems.append(Problem(file, f"tasks[{i}].section", f"section {t.section!r} is not in the section tree"))
-    return problems
+    items: list[tuple[str, Sequence[Task | Target | Deadline], bool]] = [
+        ("tasks", plan.tasks, False), ("targets", plan.targets, True), ("deadlines", plan.deadlines, True),
+    ]
+    return [
+        Problem(file, f"{name}[{i}].section", f"section {x.section!r} is not in the section tree")
+        for name, xs, preamble_ok in items
+        for i, x in enumerate(xs)
+        if not section_known(x.section, ids, preamble_ok=preamble_ok)
+    ]
+
+
+def check_ids(plan: Plan, file: str) -> list[Problem]:
+    return unique_ids(plan.tasks, "tasks", file) + unique_ids(plan.targets, "targets", file)
 
 
 def check_targets(plan: Plan, file: str) -> list[Problem]:
-    ids = section_ids(plan)
-    problems = unique_ids(plan.targets, "targets", file)
+    problems: list[Problem] = []
     for i, t in enumerate(plan.targets):
         p = f"targets[{i}]"
-        if not section_known(t.section, ids, preamble_ok=True):
-            problems.append(Problem(file, f"{p}.section", f"section {t.section!r} is not in the section tree"))
         for name, v in (("value", t.value), ("value_max", t.value_max)):
             if v is None:
                 continue
@@ -275,12 +281,9 @@ def check_dates(plan: Plan, file: str) -> list[Problem]:
 
 def check_deadlines(plan: Plan, file: str) -> list[Problem]:
     """``once`` deadlines carry a date and no month_day; recurring ones the reverse."""
-    ids = section_ids(plan)
     problems: list[Problem] = []
     for i, d in enumerate(plan.deadlines):
         p = f"deadlines[{i}]"
-        if not section_known(d.section, ids, preamble_ok=True):
-            problems.append(Problem(file, f"{p}.section", f"section {d.section!r} is not in the section tree"))
         if d.kind == "once":
             if d.date is None:
                 problems.append(Problem(file, f"{p}.date", "kind 'once' requires a date"))
@@ -330,7 +333,9 @@ def check_agencies(plan: Plan, file: str) -> list[Problem]:
     return problems
 
 
-CHECKS: tuple[Check, ...] = (check_sections, check_tasks, check_targets, check_dates, check_deadlines, check_agencies)
+CHECKS: tuple[Check, ...] = (
+    check_sections, check_section_refs, check_ids, check_targets, check_dates, check_deadlines, check_agencies,
+)
 
 
 def check_consistency(plan: Plan, file: str) -> list[Problem]:
