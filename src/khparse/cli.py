@@ -52,6 +52,18 @@ class ReportFormat(str, Enum):
     github = "github"
 
 
+class Engine(str, Enum):
+    local = "local"
+    ray = "ray"
+
+
+class TableWhat(str, Enum):
+    targets = "targets"
+    tasks = "tasks"
+    agencies = "agencies"
+    references = "references"
+
+
 def _version_callback(value: bool) -> None:
     if value:
         print(f"khparse {__version__}")
@@ -140,6 +152,53 @@ def validate(
     render(reports, fmt.value)
     if not all(r.ok for r in reports):
         raise typer.Exit(1)
+
+
+@app.command()
+def batch(
+    inputs: Annotated[
+        list[str], typer.Argument(metavar="INPUT...", help="Files, directories (recursive) and globs.")
+    ],
+    out_dir: Annotated[Path, typer.Option("-o", "--output", help="Directory for the outputs and _report.*.")],
+    fmt: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.json,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Skip inputs whose output is from the same bytes and version.")
+    ] = False,
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failed input.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    engine: Annotated[Engine, typer.Option("--engine", help="local process pool, or a Ray cluster.")] = Engine.local,
+    address: Annotated[
+        str | None, typer.Option("--address", help="Ray cluster address (default: $RAY_ADDRESS).")
+    ] = None,
+    ocr: Annotated[OcrMode, typer.Option("--ocr", help="As for extract.")] = OcrMode.auto,
+    max_pages: Annotated[int, typer.Option("--max-pages", min=1, help="As for extract.")] = DEFAULT_MAX_PAGES,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="As for extract.")] = DEFAULT_MAX_BYTES,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0, help="Per file, as for extract (0 = no limit).")
+    ] = DEFAULT_TIMEOUT,
+) -> None:
+    """Convert many plans in parallel: one output per input under OUT_DIR, plus _report.json/.csv."""
+    from .batch import Options, main
+
+    options = Options(fmt=fmt.value, resume=resume, ocr=ocr.value, max_pages=max_pages, max_bytes=max_bytes,
+                      timeout=timeout)
+    raise typer.Exit(main(inputs, out_dir, options, jobs=jobs, fail_fast=fail_fast, quiet=quiet,
+                          engine=engine.value, address=address))
+
+
+@app.command()
+def table(
+    paths: Annotated[list[Path], typer.Argument(metavar="OUT_DIR...", help="Output directories or files.")],
+    out: Annotated[Path, typer.Option("-o", "--output", help="FILE.csv, FILE.xlsx or FILE.jsonl.")],
+    what: Annotated[TableWhat, typer.Option("--what", help="Which items become rows.")] = TableWhat.targets,
+) -> None:
+    """One row per target (task, agency, reference) across many plans, for Excel or pandas."""
+    from .table import main
+
+    raise typer.Exit(main(paths, what.value, out))
 
 
 def _fail(message: str, code: int) -> None:

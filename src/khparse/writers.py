@@ -45,8 +45,9 @@ def dump(plan: Plan, fmt: Format) -> str:
     return dump_data(plan.model_dump(mode="json"), fmt)
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` via a temp file in the same directory, fsync, ``os.replace``.
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write ``text`` (UTF-8; bytes as they are, e.g. an XLSX) to ``path`` via a temp file in the same
+    directory, fsync, ``os.replace``.
 
     Either the old file (or nothing) or the complete new one exists at every moment; the temp file
     is removed on any failure. ``OSError`` becomes ``OutputError`` (exit 13).
@@ -57,7 +58,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
             fh.flush()
             os.fsync(fh.fileno())
             os.fchmod(fh.fileno(), 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
