@@ -74,6 +74,8 @@ def read(path: str | Path, data: bytes | None = None, *, display_name: str | Non
         raise CorruptInput(f"{name}: could not be read ({type(exc).__name__}: {exc})") from exc
     doc.path = name
     doc.sha256 = sha
+    if doc.format in ("text", "json", "markdown") and any("\ufffd" in ln.text for ln in doc.lines):
+        doc.warnings.append("some bytes are not valid UTF-8 and were replaced by U+FFFD")
     return doc
 
 

@@ -6,6 +6,8 @@ printed; pipe tables are the document's real tables and become ``Table`` objects
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import regex
 
 from ..source import Line, Table
@@ -120,4 +122,5 @@ def parse_markdown(text: str) -> tuple[list[Line], list[Table]]:
         lines.append(Line(strip_inline(raw).rstrip(), line=n, page=None, origin="text"))
     while lines and not lines[-1].text:
         lines.pop()
+    tables = [replace(t, after_line=min(t.after_line, len(lines))) for t in tables]
     return lines, tables

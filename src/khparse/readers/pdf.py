@@ -172,7 +172,8 @@ def _merge_same_baseline(raws: list[_Raw]) -> list[_Raw]:
             height = min(p.top - p.bottom, r.top - r.bottom)
             if height > 0 and overlap > 0.5 * height and r.x0 >= p.x1 - 1 and r.x0 - p.x1 < 3 * height:
                 gap = r.x0 - p.x1
-                sep = "" if gap < 0.25 * height else " "
+                # a word space is ~0.25 em; the gap after a superscript mark is smaller
+                sep = "" if gap < 0.2 * max(p.top - p.bottom, r.top - r.bottom) else " "
                 out[-1] = _Raw(text=p.text + sep + r.text, chars=p.chars + [-1] * len(sep) + r.chars,
                                x0=p.x0, x1=r.x1, top=max(p.top, r.top), bottom=min(p.bottom, r.bottom))
                 continue

@@ -90,8 +90,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         raise UnsupportedFormat("binary data (NUL bytes): not a text document")
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        tolerated = _utf8_with_few_errors(data, exc)
+        if tolerated is not None:
+            return tolerated, "utf-8"
     else:
         _check_printable(text)
         return text, "utf-8"
@@ -114,6 +116,27 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         raise DecodeFailure(
             f"text is not UTF-8, UTF-16 or Windows-1258 (best guess {enc} gives implausible letters)")
     return text, enc
+
+
+def _utf8_with_few_errors(data: bytes, exc: UnicodeDecodeError) -> str | None:
+    """UTF-8 cut mid-character (a truncated file) or with a few stray bytes: keep it as UTF-8.
+
+    A cut at the end drops the partial character; stray bytes become U+FFFD (the caller warns).
+    Returns ``None`` when the errors are too many for this to be UTF-8 text.
+    """
+    if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+        try:
+            text = data[: exc.start].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        _check_printable(text)
+        return text
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") > max(2, len(text) // 2000):
+        return None
+    if bad_share(text.replace("\ufffd", "")) > _MAX_BAD_SHARE:
+        return None
+    return text
 
 
 def _strict(data: bytes, encoding: str) -> str:
