@@ -181,3 +181,9 @@ def test_encrypted_pdf(tmp_path: Path) -> None:
     # owner password only (printing restrictions): opens without a password, reads normally
     target.write_bytes(_encrypted(src, ""))
     assert read(target).lines[0].text == "ỦY BAN NHÂN DÂN"
+
+
+def test_broken_text_layer_is_no_usable_text() -> None:
+    # fonts without a usable ToUnicode map: 'KӃ KRҥFK' for 'Kế hoạch' on every page
+    with pytest.raises(NoTextLayer, match="unusable"):
+        read(shared("corpus/laocai-kh-1105-dkt-vlncn-2026.pdf"))

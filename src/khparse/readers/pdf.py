@@ -39,7 +39,7 @@ _STAMP = regex.compile(
     regex.IGNORECASE,
 )
 _MIN_LETTERS = 40  # fewer printed letters than this (after stamps) = no usable text on the page
-_MIN_VI_SHARE = 0.8  # broken ToUnicode maps (laocai-kh-1105) give Cyrillic/Armenian "letters"
+_MIN_VI_SHARE = 0.95  # measured: text pages 1.0; broken ToUnicode maps (laocai-kh-1105) 0.75-0.81
 
 
 @dataclass
@@ -424,8 +424,16 @@ def _box_left(row: list[Any], c: int) -> Any:
     return None
 
 
-def _same_row(a: list[str], b: list[str]) -> bool:
-    return [" ".join(x.split()) for x in a] == [" ".join(x.split()) for x in b]
+def _repeats_header(row: list[str], head: list[list[str]]) -> bool:
+    """``row`` is one of the table's first rows printed again (cells may be blank where merged)."""
+    cells = [" ".join(c.split()) for c in row]
+    if not any(cells):
+        return False
+    for h in head:
+        ref = [" ".join(c.split()) for c in h]
+        if len(ref) == len(cells) and all(c in ("", r) for c, r in zip(cells, ref, strict=True)):
+            return True
+    return False
 
 
 def _inside(ln: _Raw, bbox: tuple[float, float, float, float]) -> bool:
@@ -478,7 +486,7 @@ def _place_table(tables: list[Table], t: _FoundTable, lines: list[Line], counter
     prev = tables[-1] if tables else None
     if (prev is not None and prev.after_line == len(lines) and prev.page is not None
             and prev.page < t.page and prev.rows and len(prev.rows[0]) == len(rows[0])):
-        if _same_row(rows[0], prev.rows[0]):
+        while rows and _repeats_header(rows[0], prev.rows[:3]):
             rows = rows[1:]
         numbered = sum(1 for r in prev.rows[1:] if r and r[0].strip())
         if rows and not rows[0][0].strip() and numbered >= max(1, (len(prev.rows) - 1) // 2):
