@@ -16,6 +16,7 @@ import regex
 from .paragraphs import MARKER_RE, RULE_RE, build_blocks, logical_lines
 from .source import Line, SourceDoc
 from .structure import Block, Node, Skeleton
+from .tables import classify
 
 # --- region anchors -------------------------------------------------------------------------
 # The document-type line of the title block: "KẾ HOẠCH", "KẾ HOẠCH HÀNH ĐỘNG", "CHƯƠNG TRÌNH
@@ -345,5 +346,33 @@ def build_skeleton(doc: SourceDoc) -> Skeleton:
     title = list(reg.title)
     if reg.type_line is not None:
         title = [reg.type_line, *title]
-    return Skeleton(header=reg.header, title_lines=title, preamble=b.preamble, roots=roots,
-                    closing=reg.closing, tables=list(doc.tables))
+    sk = Skeleton(header=reg.header, title_lines=title, preamble=b.preamble, roots=roots,
+                  closing=reg.closing, tables=list(doc.tables))
+    _place_tables(sk)
+    return sk
+
+
+def _place_tables(sk: Skeleton) -> None:
+    """Give each table the section it is printed in; an appendix task table's Roman group
+    rows become sections of their own ("PL.I", "PL.II")."""
+    starts = sorted(((n.head.lines[0].line, k, n) for k, n in enumerate(sk.nodes())), key=lambda x: (x[0], x[1]))
+    for t in sk.tables:
+        owner = None
+        for line, _, n in starts:
+            if line <= t.line:
+                owner = n
+        if owner is None:
+            continue
+        sk.table_owner[t.index] = owner.id
+        app = next((a for a in [owner, *owner.ancestors()] if a.kind == "appendix"), None)
+        tt = classify(t) if app is not None else None
+        if tt is None or app is None:
+            continue
+        for roman, title, r in tt.groups:
+            gid = f"{app.id}.{roman}"
+            if any(c.id == gid for c in app.children):
+                continue
+            line = Line(title, t.line + r, t.page, "table")
+            node = Node(gid, app.level + 1, roman, title, "appendix_group", Block.single(title, line))
+            node.parent = app
+            app.children.append(node)

@@ -99,8 +99,12 @@ class Skeleton:
     roots: list[Node]
     closing: list[Line]
     tables: list[Table]
+    table_owner: dict[int, str] = field(default_factory=dict)  # table index → id of its section
     layout_warnings: list[str] = field(default_factory=list)
 
     def nodes(self) -> Iterator[Node]:
         for r in self.roots:
             yield from r.walk()
+
+    def node(self, sid: str) -> Node | None:
+        return next((n for n in self.nodes() if n.id == sid), None)

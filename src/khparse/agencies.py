@@ -1,0 +1,177 @@
+"""Agency phrases: where a name starts and stops, how a list splits, what kind of body it is,
+and its canonical name ("UBND" → "Ủy ban nhân dân", old/new tone placement unified).
+
+Lists of agencies in plans separate items with commas, but so do the collective phrases
+themselves ("các sở, ban, ngành có liên quan", "UBND các huyện, thị xã, thành phố"). An item
+therefore starts only at a *head word* (Sở, Ban, UBND, Công an, "các …", …); comma pieces that
+do not start with one belong to the item before them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex
+
+from .models import Agency, AgencyKind, Task
+from .normalize import collapse, fold, new_tone
+
+# --- grammar ----------------------------------------------------------------------------------
+# Words that begin an agency name (case matters: "Ban Dân tộc" is a head, "ban" in "sở, ban,
+# ngành" is not). Examples: "Sở Nội vụ", "UBND các huyện", "Công an tỉnh", "Bảo hiểm xã hội tỉnh",
+# "Cổng thông tin điện tử tỉnh", "Giám đốc sở", "Thủ trưởng cơ quan", "Chủ tịch UBND huyện".
+HEADS = (
+    "Sở", "Ban", "Bộ", "UBND", "Ủy ban", "Uỷ ban", "Công an", "Bảo hiểm", "Văn phòng", "Đài", "Báo",
+    "Hội", "Liên đoàn", "Liên minh", "Mặt trận", "UBMTTQ", "MTTQ", "Tỉnh đoàn", "Đoàn", "Cục", "Chi cục",
+    "Trung tâm", "Trường", "Cổng", "Kho bạc", "Ngân hàng", "Thanh tra", "Viện", "Chủ tịch", "Giám đốc",
+    "Thủ trưởng", "Tòa án", "Toà án", "Bộ Chỉ huy", "Bộ đội", "Hội đồng", "Tổng công ty", "Công ty",
+    "Tỉnh ủy", "Tỉnh uỷ", "Thành ủy", "Huyện ủy", "Đảng ủy", "Đảng uỷ", "Cảnh sát", "Phòng", "Tổ",
+    "Đoàn kiểm tra", "Chính phủ", "Thủ tướng", "Quốc hội", "Đảng đoàn", "Ban Chỉ đạo", "Ban chỉ đạo",
+    "Hải quan", "Cục Thuế", "Thuế", "Điện lực", "Quỹ", "Học viện", "Đại học", "Bệnh viện", "Tập đoàn",
+    "Hiệp hội", "Câu lạc bộ", "Lực lượng", "Văn phòng Đoàn", "Cơ quan", "Các cơ quan", "Các đơn vị",
+    "Các sở", "Các địa phương", "Các tổ chức", "Các Sở", "Các Ban", "Các Hội", "Các ngành", "Các huyện",
+    "Các xã", "Thường trực", "Lãnh đạo", "Người đứng đầu", "Chi nhánh", "Hạt kiểm lâm", "Kiểm lâm",
+    "Văn phòng Tỉnh ủy", "Bưu điện", "Viettel", "VNPT", "Agribank", "Doanh nghiệp", "Các doanh nghiệp",
+)
+_HEAD_RE = regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in sorted(HEADS, key=len, reverse=True))
+                         + r")(?![\p{L}])")
+# Generic collectives written in lower case: "các sở, ban, ngành có liên quan", "chính quyền", "doanh nghiệp".
+_COLLECTIVE_START = regex.compile(r"^(?:các|những|mọi|toàn thể)\s+\p{Ll}")
+_GENERIC_CONT = regex.compile(r"^các\s+(?:ngành|cấp|địa phương|đơn vị|cơ quan|tổ chức|đoàn thể)\b")
+# Verbs that end an agency phrase in prose ("… thành phố căn cứ chức năng", "… liên quan giúp UBND tỉnh").
+VERBS = (
+    "chủ trì", "phối hợp", "căn cứ", "giúp", "tham mưu", "xây dựng", "triển khai", "thực hiện", "tổ chức",
+    "hướng dẫn", "kiểm tra", "theo dõi", "đôn đốc", "xem xét", "rà soát", "đề xuất", "nghiên cứu", "tuyên truyền",
+    "làm tốt", "làm", "chịu trách nhiệm", "có trách nhiệm", "báo cáo", "tổng hợp", "chỉ đạo", "thống nhất",
+    "quán triệt", "ban hành", "lãnh đạo", "cập nhật", "bố trí", "cân đối", "đảm bảo", "bảo đảm", "tăng cường",
+    "đẩy mạnh", "tập trung", "chủ động", "tiếp tục", "phát huy", "vận động", "huy động", "thường xuyên",
+    "định kỳ", "trình", "tiếp nhận", "giám sát", "đánh giá", "quản lý", "cung cấp", "phổ biến", "hỗ trợ",
+    "thẩm định", "kịp thời", "nắm", "duy trì", "nâng cao", "phát triển", "thực hiện", "khẩn trương",
+    "được", "trong", "để", "nhằm", "theo", "thuộc phạm vi", "đề nghị", "tại", "cho", "về",
+)
+_VERB_RE = regex.compile(r"\s(?:" + "|".join(regex.escape(v) for v in sorted(VERBS, key=len, reverse=True))
+                         + r")(?![\p{L}])")
+# Words that may follow "trong/theo/tại/cho/về" inside a name: "trên địa bàn tỉnh", "có liên quan".
+_KEEP_AFTER = regex.compile(r"^\s(?:trên\s+địa\s+bàn|có\s+liên\s+quan|liên\s+quan|thuộc\s+tỉnh|của\s+tỉnh|"
+                            r"cấp\s+(?:tỉnh|huyện|xã)|các\s+cấp)")
+
+
+def is_agency_start(s: str) -> bool:
+    s = s.strip()
+    return bool(_HEAD_RE.match(s) or _COLLECTIVE_START.match(s) or regex.match(r"^chính quyền\b", s))
+
+
+def cut_at_verb(s: str) -> str:
+    """"UBND các huyện, thị xã, thành phố căn cứ chức năng" → "… thành phố"."""
+    pos = 0
+    while True:
+        m = _VERB_RE.search(s, pos)
+        if not m:
+            return s
+        # verbs that are part of names: "phối hợp" never; "các cấp" etc. kept via _KEEP_AFTER
+        if _KEEP_AFTER.match(s[m.start():]) or regex.search(r"(?:các|những|Các|cơ quan|Ban)$", s[: m.start()]):
+            # "các tổ chức chính trị - xã hội", "Ban tuyên truyền": the verb is a noun here
+            pos = m.end()
+            continue
+        return s[: m.start()]
+
+
+def clean_item(s: str) -> str:
+    s = collapse(s)
+    s = regex.sub(r"^(?:và|cùng|với|hoặc)\s+", "", s)
+    s = regex.sub(r"(?:\s*\.{2,}|…)+$", "", s)  # "Cổng thông tin điện tử tỉnh..."
+    s = regex.sub(r"\s+chủ\s+trì\s*[.;,]?$", "", s)  # "Sở Kế hoạch và Đầu tư chủ trì."
+    s = s.strip(" .;:,-–")
+    s = regex.sub(r"\s+(?:thực\s+hiện|triển\s+khai)$", "", s)
+    if regex.match(r"^Các\s+\p{Ll}", s):
+        s = "c" + s[1:]  # sentence-initial "Các sở, ban, ngành" is the collective "các sở, ban, ngành"
+    return s
+
+
+def split_agencies(text: str, *, prose: bool = False) -> list[str]:
+    """Split an agency list into items; ``prose`` also stops each item at the first verb."""
+    text = collapse(text).strip(" .;:")
+    if prose:
+        text = cut_at_verb(" " + text).strip()
+    if not text:
+        return []
+    pieces = [p.strip() for p in regex.split(r"\s*[,;]\s*", text) if p.strip()]
+    items: list[str] = []
+    for p in pieces:
+        # "Ủy ban Mặt trận Tổ quốc và các tổ chức chính trị - xã hội các cấp": "và" + a new head
+        sub = regex.split(r"\s+(?:và|cùng)\s+(?=(?:các\s+\p{Ll}|" + _HEAD_RE.pattern[1:] + r"))", p)
+        for k, q in enumerate(sub):
+            starts = is_agency_start(q)
+            if items and not starts and k == 0:
+                glue_prev = items[-1]
+                items[-1] = glue_prev + ", " + q
+            elif items and k == 0 and _GENERIC_CONT.match(q) and items[-1][:1].islower() \
+                    and not items[-1].startswith("các "):
+                items[-1] = items[-1] + ", " + q  # "chính quyền, các ngành, các cấp" is one collective
+            else:
+                items.append(q)
+    out = []
+    for it in items:
+        it = clean_item(it)
+        if it and len(it) <= 160 and regex.search(r"\p{L}", it):
+            out.append(it)
+    return out
+
+
+def canonical(name: str) -> str:
+    """Canonical full name: "UBND" expanded, new-style tone placement, whitespace collapsed."""
+    s = new_tone(collapse(name))
+    s = regex.sub(r"\bUBND\b", "Ủy ban nhân dân", s)
+    s = regex.sub(r"\bUBMTTQ\b|\bUBMT\b", "Ủy ban Mặt trận", s)
+    s = regex.sub(r"\bMTTQ\b", "Mặt trận Tổ quốc", s)
+    s = regex.sub(r"\bBHXH\b", "Bảo hiểm xã hội", s)
+    s = regex.sub(r"\bVP\b", "Văn phòng", s)
+    s = regex.sub(r"\bUỷ\b", "Ủy", s)
+    return s
+
+
+def kind_of(name: str) -> AgencyKind:
+    s = canonical(name)
+    low = s.lower()
+    if regex.match(r"^(?:các|những|mọi|toàn thể|chính quyền)\b", low) and "ủy ban nhân dân" not in low:
+        if regex.search(r"tổ chức chính trị\s*-\s*xã hội|đoàn thể|hội đoàn thể", low):
+            return "mass_organisation"
+        return "collective"
+    if regex.search(r"^(?:giám đốc|thủ trưởng|người đứng đầu|lãnh đạo)\b", low):
+        return "collective"
+    if regex.search(r"(?:ủy ban nhân dân|chủ tịch ủy ban nhân dân|ủy ban nhân dân)\s+(?:các\s+)?(?:huyện|xã|quận|phường|thị xã|"
+                    r"thành phố thuộc|cấp huyện|cấp xã|các cấp|địa phương)", low) or "cấp huyện" in low or "cấp xã" in low:
+        return "district_level"
+    if regex.match(r"^sở\b", low):
+        return "department"
+    if regex.match(r"^bộ\s+(?!chỉ huy|đội)", low):
+        return "ministry"
+    if regex.search(r"mặt trận|đoàn thanh niên|tỉnh đoàn|hội liên hiệp|hội nông dân|hội cựu chiến binh|liên đoàn lao động|"
+                    r"tổ chức chính trị\s*-\s*xã hội|công đoàn|hội chữ thập đỏ", low):
+        return "mass_organisation"
+    if regex.search(r"\b(?:tỉnh|thành phố)$", low) or regex.match(r"^(?:công an|bộ chỉ huy|văn phòng|thanh tra|kho bạc|"
+                                                               r"bảo hiểm xã hội|đài|báo|cổng|ban)\b", low):
+        return "provincial_body"
+    return "other"
+
+
+def build_agencies(tasks: Iterable[Task]) -> list[Agency]:
+    """The distinct agencies named as lead or partner, with the tasks they lead or support."""
+    by_key: dict[str, Agency] = {}
+    order: list[str] = []
+    for t in tasks:
+        for role, names in (("lead", t.lead), ("partner", t.partners)):
+            for n in names:
+                name = canonical(n)
+                key = fold(name)
+                ag = by_key.get(key)
+                if ag is None:
+                    ag = Agency(name=name, kind=kind_of(name))
+                    by_key[key] = ag
+                    order.append(key)
+                if n != ag.name and n not in ag.aliases:
+                    ag.aliases.append(n)
+                bucket = ag.lead_of if role == "lead" else ag.partner_of
+                if t.id not in bucket:
+                    bucket.append(t.id)
+    return [by_key[k] for k in order]

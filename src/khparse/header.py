@@ -1,0 +1,272 @@
+"""Metadata from the header block, the title block and the closing block (Nghị định 30/2020
+layout: issuer top left, motto top right, "Số:", place and date, type line, trích yếu; then
+"Nơi nhận:" beside the signature TM./KT./position/name).
+
+Each reader orders the header and signature table cells differently, so nothing here relies
+on line order beyond "the issuer comes before the motto or the number": every field has its
+own anchor.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from .models import Metadata, Signer
+from .normalize import collapse, sentence_case
+from .paragraphs import RULE_RE
+from .sections import DOC_TYPES
+from .source import Line
+from .structure import Skeleton
+
+# --- header grammar ---------------------------------------------------------------------------
+# National motto lines (removed before reading the issuer): "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+# "Độc lập - Tự do - Hạnh phúc"; Party documents carry "ĐẢNG CỘNG SẢN VIỆT NAM" instead.
+MOTTO_RE = regex.compile(
+    r"CỘNG\s+H[OÒ]À?\s*XÃ\s+HỘI(?:\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM)?|CHỦ\s+NGHĨA\s+VIỆT\s+NAM|"
+    r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM",
+    regex.IGNORECASE,
+)
+# "Số: 30/KH-UBND", "Số:     /KH-UBND" (number left blank in a draft), "Số 3260-KH/ĐĐQH15" (Party).
+NUMBER_RE = regex.compile(
+    r"\bSố\s*:?\s*(?P<num>(?:\d+|[.…_ ]*)\s*[/-]\s*(?:\d{4}/)?[\p{Lu}Đ][\p{L}Đđ\d]*(?:[-/][\p{L}Đđ\d]+)*)"
+)
+# "Bắc Giang, ngày 30 tháng 4 năm 2024"; a blank day/month in a draft: "Lâm Đồng, ngày   tháng 3 năm 2026".
+DATE_RE = regex.compile(
+    r"(?:(?P<place>\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*){0,5})\s*,\s*)?ngày\s*(?P<d>\d{1,2})?[\s.…_]*"
+    r"tháng\s*(?P<m>\d{1,2})?[\s.…_]*năm\s*(?P<y>\d{4})"
+)
+# Signature prefixes: TM. (on behalf of a collective), KT. (for the head), TL., TUQ., Q. (acting).
+SIGN_PREFIX_RE = regex.compile(r"^(?P<p>TM|T/M|KT|TL|TUQ|Q)\.?\s*(?P<who>.+)$")
+POSITION_RE = regex.compile(
+    r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|TRƯỞNG\s+(?:BAN|ĐOÀN|PHÒNG)|"
+    r"BÍ\s+THƯ|CHÁNH\s+VĂN\s+PHÒNG|CỤC\s+TRƯỞNG|VỤ\s+TRƯỞNG|TỔNG\s+CỤC\s+TRƯỞNG|CHÁNH\s+THANH\s+TRA|"
+    r"THỨ\s+TRƯỞNG|CHỦ\s+NHIỆM|TRƯỞNG\s+CÔNG\s+AN|GIÁM\s+ĐỐC\s+CÔNG\s+AN)\b.*$"
+)
+# A person's name: 2–5 capitalised syllables ("Mai Sơn", "Nguyễn Ngọc Phúc").
+NAME_RE = regex.compile(r"^(?:\p{Lu}\p{Ll}*\s+){1,4}\p{Lu}\p{Ll}*$")
+_SIGN_NOISE_RE = regex.compile(r"^\(?\s*(?:Đã\s+ký|đã\s+ký|Ký\s+bởi|Ký\s+thay|\[?ký|Chữ\s+ký\s+số)", regex.I)
+
+# Lower-case words inside official names: "Ủy ban nhân dân tỉnh Bắc Giang".
+_ADMIN_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
+_BODY_FORMS = [
+    ("ỦY BAN NHÂN DÂN", "Ủy ban nhân dân"), ("UỶ BAN NHÂN DÂN", "Ủy ban nhân dân"),
+    ("HỘI ĐỒNG NHÂN DÂN", "Hội đồng nhân dân"), ("BAN CHẤP HÀNH TRUNG ƯƠNG", "Ban Chấp hành Trung ương"),
+]
+
+
+def _title_words(s: str) -> str:
+    return " ".join(w[:1].upper() + w[1:].lower() for w in s.split())
+
+
+def case_name(caps: str) -> str:
+    """"ỦY BAN NHÂN DÂN TỈNH BẮC GIANG" → "Ủy ban nhân dân tỉnh Bắc Giang"; "SỞ NỘI VỤ" → "Sở Nội vụ"."""
+    s = collapse(caps)
+    if not s or regex.search(r"\p{Ll}", s):
+        return s
+    out = s
+    for up, low in _BODY_FORMS:
+        if out.upper().startswith(up):
+            out = low + out[len(up):]
+            break
+    else:
+        words = out.split()
+        out = words[0][:1] + words[0][1:].lower() + ("" if len(words) == 1 else " ")
+        rest = " ".join(words[1:])
+        out += rest[:1] + rest[1:].lower() if rest else ""
+    # administrative unit + proper name: "tỉnh Bắc Giang", "thành phố Hồ Chí Minh"
+    for w in sorted(_ADMIN_WORDS, key=len, reverse=True):
+        pat = regex.compile(r"(?i)\b" + w.replace(" ", r"\s+") + r"\s+(.+)$")
+        m = pat.search(out)
+        if m and m.start() > 0:
+            out = out[: m.start()] + w + " " + _title_words(m.group(1))
+            break
+    return out
+
+
+def case_position(caps: str) -> str:
+    """"PHÓ CHỦ TỊCH" → "Phó Chủ tịch", "CHỦ TỊCH" → "Chủ tịch", "GIÁM ĐỐC" → "Giám đốc"."""
+    s = collapse(caps)
+    if regex.search(r"\p{Ll}", s):
+        return s
+    m = regex.match(r"^(PHÓ)\s+(.+)$", s)
+    if m:
+        rest = m.group(2).lower()
+        return "Phó " + rest[:1].upper() + rest[1:]
+    low = s.lower()
+    return low[:1].upper() + low[1:]
+
+
+def province_of(issuer: str | None) -> str | None:
+    if not issuer:
+        return None
+    m = regex.search(r"\b(?:tỉnh|thành phố|Thành phố)\s+(\p{Lu}[\p{L}]*(?:\s+\p{Lu}[\p{L}]*){0,3})\s*$", issuer)
+    return m.group(1) if m else None
+
+
+def _issuer(header: list[Line]) -> str | None:
+    """Issuer = the upper-case lines of the left cell: everything before the motto / number /
+    date, rule lines and cell separators dropped; with a parent body above ("UBND TỈNH LÀO CAI /
+    SỞ CÔNG THƯƠNG") the issuing body is the last line, located by the parent's place."""
+    parts: list[str] = []
+    for ln in header:
+        t = collapse(ln.text)
+        if not t or RULE_RE.match(t) or t == "|":
+            if parts and t != "|":
+                break  # the rule under the issuer closes the cell
+            continue
+        if MOTTO_RE.search(t) or NUMBER_RE.search(t) or DATE_RE.search(t) or t.startswith(("V/v", "Về việc")):
+            if parts:
+                break
+            continue
+        if regex.search(r"\p{Ll}", t):
+            if parts:
+                break
+            continue
+        parts.append(t)
+    if not parts:
+        return None
+    text = " ".join(parts)
+    text = regex.sub(r"^(?:#+\s*)", "", text)
+    # parent body + issuing body: "ỦY BAN NHÂN DÂN TỈNH LÀO CAI SỞ CÔNG THƯƠNG"
+    m = regex.search(r"^(?P<parent>.*?(?:TỈNH|THÀNH PHỐ)\s+\S+(?:\s+\S+)*?)\s+(?P<body>(?:SỞ|BAN|BỘ|CÔNG AN|VĂN PHÒNG|"
+                     r"THANH TRA|CHI CỤC|CỤC|BAN CHỈ ĐẠO|ĐOÀN|TỔ CÔNG TÁC|HỘI ĐỒNG)\b.*)$", text)
+    if m and not text.startswith(("BAN CHẤP HÀNH", "BỘ ")):
+        place = regex.search(r"(?:TỈNH|THÀNH PHỐ)\s+(.+)$", m.group("parent"))
+        body = case_name(m.group("body"))
+        if place and not regex.search(r"\b(?:tỉnh|thành phố)\b", body):
+            body += " tỉnh " + _title_words(place.group(1))
+        return body
+    if text.startswith("BAN CHẤP HÀNH TRUNG ƯƠNG") and len(parts) > 1:
+        return case_name(parts[-1])
+    return case_name(text)
+
+
+def _doc_type(sk: Skeleton) -> tuple[str | None, str | None]:
+    if not sk.title_lines:
+        return None, None
+    key = " ".join(sk.title_lines[0].text.split())
+    for k, (name, code) in DOC_TYPES.items():
+        if key.startswith(k):
+            return name, code
+    return None, None
+
+
+def _title(sk: Skeleton) -> str | None:
+    bits = [ln.text for ln in sk.title_lines[1:]]
+    t = collapse(" ".join(bits))
+    t = regex.sub(r"^\**|\**$", "", t).strip(" *")
+    if not t:
+        return None
+    if not regex.search(r"\p{Ll}", t):
+        t = sentence_case(t)
+    return t
+
+
+def _signer(closing: list[Line]) -> Signer:
+    """TM./KT. lines, the position in capitals, then the name (absent in body-only renderings)."""
+    lines: list[str] = []
+    for ln in closing:
+        for part in ln.text.split("\n"):
+            t = collapse(part)
+            if t and t != "|" and not RULE_RE.match(t):
+                lines.append(t)
+    start = None
+    for i, t in enumerate(lines):
+        if SIGN_PREFIX_RE.match(t) and not t.startswith("Nơi"):
+            start = i
+            break
+        if POSITION_RE.match(t):
+            start = i
+            break
+    if start is None:
+        return Signer()
+    on_behalf = delegation = position = name = None
+    i = start
+    while i < len(lines):
+        t = lines[i]
+        m = SIGN_PREFIX_RE.match(t)
+        if m and m.group("p") in ("TM", "T/M"):
+            who = m.group("who")
+            # "TM. ỦY BAN NHÂN" / "DÂN": a wrapped collective name
+            while i + 1 < len(lines) and not SIGN_PREFIX_RE.match(lines[i + 1]) \
+                    and not POSITION_RE.match(lines[i + 1]) and not regex.search(r"\p{Ll}", lines[i + 1]) \
+                    and len(lines[i + 1].split()) <= 2 and len(who.split()) >= 3:
+                who += " " + lines[i + 1]
+                i += 1
+            on_behalf = "TM. " + case_name(who)
+        elif m:
+            delegation = f"{m.group('p')}. " + case_position(m.group("who"))
+        elif position is None and not regex.search(r"\p{Ll}", t) and len(t.split()) <= 6:
+            position = case_position(t)
+        elif position is not None and NAME_RE.match(t) and not _SIGN_NOISE_RE.match(t):
+            name = t
+            break
+        elif _SIGN_NOISE_RE.match(t):
+            pass
+        i += 1
+    if position is None and delegation is not None:
+        position = delegation.split(". ", 1)[1]
+    return Signer(name=name, position=position, on_behalf_of=on_behalf, delegation=delegation)
+
+
+def _recipients(closing: list[Line]) -> list[str]:
+    """One string per "- " item of "Nơi nhận:" (and per "+ " sub-item); wrapped items joined."""
+    out: list[str] = []
+    inside = False
+    for ln in closing:
+        for part in ln.text.split("\n"):
+            t = collapse(part)
+            if not t or t == "|":
+                continue
+            if regex.match(r"^Nơi\s+nhận\s*:?", t):
+                inside = True
+                t = regex.sub(r"^Nơi\s+nhận\s*:?\s*", "", t)
+                if not t:
+                    continue
+            if not inside:
+                continue
+            if SIGN_PREFIX_RE.match(t) or POSITION_RE.match(t):
+                inside = False
+                continue
+            m = regex.match(r"^[-–+•]\s*(.*)$", t)
+            if m:
+                out.append(m.group(1))
+            elif out:
+                out[-1] += " " + t
+            else:
+                out.append(t)
+    return [regex.sub(r"[;:.,]+$", "", r).strip() for r in out if regex.sub(r"[;:.,]+$", "", r).strip()]
+
+
+def extract_metadata(sk: Skeleton) -> Metadata:
+    header_text = "\n".join(ln.text for ln in sk.header)
+    flat = collapse(header_text.replace("\n", " "))
+    number = None
+    m = NUMBER_RE.search(flat)
+    if m:
+        number = regex.sub(r"\s+", "", m.group("num")).lstrip(".…_")
+    place = issued = None
+    d = DATE_RE.search(flat)
+    if d:
+        place = d.group("place")
+        if place:
+            place = regex.sub(r"^(?:\S+/\S+\s+)", "", place).strip()
+        if d.group("d") and d.group("m"):
+            try:
+                day, month, year = int(d.group("d")), int(d.group("m")), int(d.group("y"))
+                if 1 <= day <= 31 and 1 <= month <= 12:
+                    issued = f"{year:04d}-{month:02d}-{day:02d}"
+            except ValueError:
+                issued = None
+    doc_type, code = _doc_type(sk)
+    if number:
+        cm = regex.match(r"^(?:\d*)\s*/\s*(?:\d{4}/)?(?P<c>[\p{Lu}Đ][\p{L}Đđ]*)|^\d+-(?P<p>[\p{Lu}Đ]+)/", number)
+        if cm:
+            code = cm.group("c") or cm.group("p") or code
+    issuer = _issuer(sk.header)
+    province = province_of(issuer)
+    return Metadata(
+        doc_type=doc_type, doc_type_code=code, number=number, issuer=issuer, province=province,
+        place=place, issued_date=issued, title=_title(sk), signer=_signer(sk.closing),
+        recipients=_recipients(sk.closing),
+    )

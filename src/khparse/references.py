@@ -1,0 +1,163 @@
+"""Cited documents: every other document a plan refers to, one entry per canonical number.
+
+Two numbering systems meet in plans: State documents ("41/KH-UBND", "30/2020/NĐ-CP",
+"11/CT-TTg") and Party documents ("42-NQ/TW", "119-KH/TU", "3260-KH/ĐĐQH15"). Both reach us
+broken by wraps and spacing ("42- NQ/TW", "42-⏎NQ/TW") and with the variant "TƯ" for "TW".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import regex
+
+from .models import Mention, Provenance, Reference
+from .normalize import collapse, new_tone
+from .source import Line
+from .structure import Block, Skeleton
+
+# --- grammar ----------------------------------------------------------------------------------
+# Party number: "42-NQ/TW", "42- NQ/TW", "42-NQ/TƯ", "3260-KH/ĐĐQH15", "35-NQ/TU".
+PARTY_NO = r"(?P<pn>\d{1,5})\s?-\s?(?P<pt>[\p{Lu}Đ]{1,4})\s?/\s?(?P<po>[\p{Lu}ĐƯ][\p{Lu}ĐƯ\d]*)(?![\p{L}\d])"
+# State number: "41/KH-UBND", "30/2020/NĐ-CP", "11/CT-TTg", "04/TTr-BKHCN-BTTTT", "45/2019/QH14".
+STATE_NO = (
+    r"(?P<sn>\d{1,6})\s?/\s?(?:(?P<sy>(?:19|20)\d{2})\s?/\s?)?"
+    r"(?P<ss>[\p{Lu}Đ][\p{L}Đđ]*(?:\s?-\s?[\p{Lu}Đ][\p{L}Đđ\d]*)+|(?<=/(?:19|20)\d{2}/)[\p{Lu}Đ][\p{L}Đđ\d]+)"
+    r"(?![\p{L}\d])"
+)
+# Type words that introduce a citation: "Nghị quyết số", "Kế hoạch", "Chỉ thị số", "Luật", …
+TYPES = (
+    "Nghị quyết", "Kế hoạch", "Chỉ thị", "Quyết định", "Kết luận", "Thông tư liên tịch", "Thông tư",
+    "Nghị định", "Công văn", "Văn bản", "Luật", "Chương trình hành động", "Chương trình", "Đề án",
+    "Thông báo", "Hướng dẫn", "Tờ trình", "Báo cáo", "Công điện", "Quy định", "Quy chế", "Chiến lược",
+)
+TYPE_WORD = r"(?P<type>" + "|".join(regex.escape(t) for t in TYPES) + r")"
+# "ngày 24/11/2023", "ngày 21 tháng 4 năm 2025"
+DATE = (
+    r"(?:\s*,?\s*ngày\s*(?:(?P<d1>\d{1,2})\s?[/.-]\s?(?P<m1>\d{1,2})\s?[/.-]\s?(?P<y1>\d{4})|"
+    r"(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4})))?"
+)
+# "của Ban Chấp hành Trung ương Đảng khóa XIII về …": the issuer runs to the subject's verb.
+ISSUER = r"(?:\s+của\s+(?P<issuer>.{3,90}?)(?=\s+(?:về|thực\s+hiện|quán\s+triệt|triển\s+khai|ban\s+hành|phê\s+duyệt|" \
+         r"quy\s+định|hướng\s+dẫn|tiếp\s+tục|đẩy\s+mạnh|tăng\s+cường|sửa\s+đổi|v/v|về\s+việc)\b|\s*[,;.()]|$))?"
+CITATION_RE = regex.compile(
+    rf"(?:{TYPE_WORD}\s+(?:số\s*:?\s*)?)?(?:{PARTY_NO}|{STATE_NO}){DATE}{ISSUER}", regex.V1
+)
+# "(viết tắt là Nghị quyết số 42-NQ/TW)", "(sau đây gọi tắt là Kế hoạch số 119-KH/TU)", "(viết gọn là …)"
+SHORT_NAME_RE = regex.compile(
+    r"\(\s*(?:sau\s+đây\s+)?(?:được\s+)?(?:viết\s+tắt|gọi\s+tắt|viết\s+gọn|gọi)\s+là\s*:?\s*(?P<s>[^()]{2,120}?)\s*\)"
+)
+
+CODE_TYPES = {
+    "NQ": "Nghị quyết", "KH": "Kế hoạch", "CT": "Chỉ thị", "QĐ": "Quyết định", "KL": "Kết luận",
+    "TT": "Thông tư", "NĐ": "Nghị định", "CTr": "Chương trình", "TB": "Thông báo", "HD": "Hướng dẫn",
+    "TTr": "Tờ trình", "BC": "Báo cáo", "ĐA": "Đề án", "CĐ": "Công điện", "QC": "Quy chế", "QyĐ": "Quy định",
+}
+
+
+def canonical_number(m: regex.Match[str]) -> tuple[str, str]:
+    """("42-NQ/TW", "NQ") from any spacing or "TƯ" variant; state numbers lose inner spaces."""
+    if m.group("pn"):
+        org = m.group("po").replace("TƯ", "TW")
+        return f"{m.group('pn')}-{m.group('pt')}/{org}", m.group("pt")
+    sym = regex.sub(r"\s+", "", m.group("ss"))
+    year = f"{m.group('sy')}/" if m.group("sy") else ""
+    return f"{m.group('sn')}/{year}{sym}", sym.split("-")[0]
+
+
+def _date(m: regex.Match[str]) -> str | None:
+    d, mo, y = (m.group("d1"), m.group("m1"), m.group("y1")) if m.group("y1") else (m.group("d2"), m.group("m2"), m.group("y2"))
+    if not y:
+        return None
+    day, month = int(d), int(mo)
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return f"{int(y):04d}-{month:02d}-{day:02d}"
+
+
+def _issuer(raw: str | None, plan_issuer: str | None) -> str | None:
+    if not raw:
+        return None
+    s = collapse(raw)
+    s = regex.sub(r"^Hội\s+nghị\s+(?:lần\s+thứ\s+\S+\s+)?", "", s)  # "Hội nghị lần thứ bảy Ban Chấp hành…"
+    s = regex.sub(r"\s+kh(?:óa|oá)\s+[IVXLC]+$", "", s)  # "… khóa XIII"
+    s = new_tone(s)
+    if regex.fullmatch(r"(?:UBND|Ủy ban nhân dân)\s+tỉnh", s) and plan_issuer and plan_issuer.startswith("Ủy ban nhân dân tỉnh"):
+        return plan_issuer
+    s = regex.sub(r"^UBND\b", "Ủy ban nhân dân", s)
+    return s or None
+
+
+@dataclass
+class _Hit:
+    number: str
+    type: str | None
+    date: str | None
+    issuer: str | None
+    raw: str
+    prov: Provenance
+    end: int
+    block: Block
+
+
+def _blocks(sk: Skeleton) -> Iterable[Block]:
+    if sk.title_lines:
+        lines = sk.title_lines[1:]
+        if lines:
+            text = " ".join(ln.text.strip() for ln in lines)
+            starts, pos = [], 0
+            for ln in lines:
+                starts.append(pos)
+                pos += len(ln.text.strip()) + 1
+            yield Block(text, list(lines), starts)
+    yield from sk.preamble
+    for node in sk.nodes():
+        yield node.head
+        yield from node.body
+    for t in sk.tables:
+        for r, row in enumerate(t.rows):
+            for cell in row:
+                if cell:
+                    yield Block.single(" ".join(cell.split()), Line(cell, t.line + r, t.page, "table"))
+
+
+def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | None) -> list[Reference]:
+    own = regex.sub(r"\s+", "", own_number or "")
+    refs: dict[str, Reference] = {}
+    order: list[str] = []
+    for block in _blocks(sk):
+        hits: list[_Hit] = []
+        for m in CITATION_RE.finditer(block.text):
+            number, code = canonical_number(m)
+            if own and number == own:
+                continue
+            if number.startswith("/") or regex.match(r"^\d+/\d+$", number):
+                continue
+            typ = m.group("type") or CODE_TYPES.get(code)
+            hits.append(_Hit(number, typ, _date(m), _issuer(m.group("issuer"), plan_issuer),
+                             collapse(m.group(0)), block.provenance(m.start(), m.end()), m.end(), block))
+        for h in hits:
+            ref = refs.get(h.number)
+            if ref is None:
+                ref = Reference(number=h.number, type=h.type, date=h.date, issuer=h.issuer)
+                refs[h.number] = ref
+                order.append(h.number)
+            else:
+                ref.type = ref.type or h.type
+                ref.date = ref.date or h.date
+                ref.issuer = ref.issuer or h.issuer
+            ref.mentions.append(Mention(raw=h.raw, provenance=h.prov))
+        for sm in SHORT_NAME_RE.finditer(block.text):
+            short = collapse(sm.group("s"))
+            target = None
+            inner = CITATION_RE.search(short)
+            if inner:
+                target = refs.get(canonical_number(inner)[0])
+            if target is None:
+                before = [h for h in hits if h.end <= sm.start()]
+                if before:
+                    target = refs.get(before[-1].number)
+            if target is not None and target.short_name is None:
+                target.short_name = short
+    return [refs[k] for k in order]

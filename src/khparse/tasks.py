@@ -1,0 +1,292 @@
+"""Task assignments: who leads, with whom, by when.
+
+Four shapes occur in plans, and each section is read for all of them:
+1. labelled lines under a section ("- Cơ quan chủ trì: …", "- Cơ quan phối hợp (thực hiện): …",
+   "- Thời gian thực hiện: …", "- Sản phẩm: …"), the value sometimes on the next line;
+2. prose: "X chủ trì, phối hợp với Y …" (several "chủ trì" in one sentence give several leads);
+3. the numbered items of "TỔ CHỨC THỰC HIỆN", whose subject is the agency ("1. Giám đốc sở, … căn
+   cứ …", "4. Đề nghị Ủy ban Mặt trận Tổ quốc … phối hợp với …", "2. Sở Nội vụ:");
+4. rows of task tables (see ``tables``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .agencies import is_agency_start, split_agencies
+from .models import Provenance, Task
+from .normalize import collapse, fold_spaced
+from .structure import Block, Node, Skeleton
+from .tables import classify
+
+# --- grammar ----------------------------------------------------------------------------------
+_BUL = r"^\s*(?:[-–+•*]\s*)?"
+# "- Cơ quan chủ trì: Sở Nội vụ.", "Đơn vị chủ trì thực hiện:", "Chủ trì:", "Cơ quan thực hiện:"
+LEAD_LABEL = regex.compile(
+    _BUL + r"(?:(?:Cơ\s+quan|Đơn\s+vị|Cơ\s+quan,\s+đơn\s+vị)\s+(?:chủ\s+trì|thực\s+hiện|tham\s+mưu)(?:\s+thực\s+hiện)?"
+    r"|Chủ\s+trì(?:\s+thực\s+hiện)?|Trách\s+nhiệm\s+thực\s+hiện)\s*:\s*", regex.IGNORECASE)
+# "- Cơ quan phối hợp: …", "- Cơ quan phối hợp thực hiện:", "Đơn vị phối hợp:", "Phối hợp:"
+PARTNER_LABEL = regex.compile(
+    _BUL + r"(?:(?:Cơ\s+quan|Đơn\s+vị|Cơ\s+quan,\s+đơn\s+vị)\s+)?phối\s+hợp(?:\s+thực\s+hiện)?\s*:\s*", regex.IGNORECASE)
+# "- Thời gian thực hiện: Thường xuyên.", "Thời gian hoàn thành:", "Thời hạn:", "Tiến độ:"
+TIME_LABEL = regex.compile(
+    _BUL + r"(?:Thời\s+gian(?:\s+(?:thực\s+hiện|hoàn\s+thành|triển\s+khai))?|Thời\s+hạn(?:\s+hoàn\s+thành)?|"
+    r"Tiến\s+độ(?:\s+thực\s+hiện)?)\s*:\s*", regex.IGNORECASE)
+# "- Sản phẩm: Kế hoạch của UBND tỉnh", "Kết quả đầu ra:"
+PRODUCT_LABEL = regex.compile(_BUL + r"(?:Sản\s+phẩm|Kết\s+quả(?:\s+đầu\s+ra)?)\s*:\s*", regex.IGNORECASE)
+ANY_LABEL = regex.compile("|".join(f"(?:{p.pattern.removeprefix(_BUL)})" for p in
+                                   (LEAD_LABEL, PARTNER_LABEL, TIME_LABEL, PRODUCT_LABEL)), regex.IGNORECASE)
+
+# "chủ trì" as the verb of an assignment (not the label "Cơ quan chủ trì:").
+LEAD_VERB = regex.compile(r"(?<![Cc]ơ\s+quan\s|[Đđ]ơn\s+vị\s)\bchủ\s+trì\b(?!\s*:)")
+PARTNER_INTRO = regex.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)\s+")
+# Deadlines a task states itself: "hoàn thành tháng 6/2024", "trong năm 2024",
+# "Định kỳ trước ngày 10/12 hằng năm", "trước ngày 31/12 hàng năm", "Quý II/2026".
+TIMELINE_RE = regex.compile(
+    r"(?:(?:[Đđ]ịnh\s+kỳ\s+)?(?:[Tt]rước|[Cc]hậm\s+nhất(?:\s+(?:là|trước))?|[Hh]oàn\s+thành(?:\s+(?:trước|trong))?|"
+    r"[Xx]ong(?:\s+(?:trước|trong))?|[Tt]rong)\s+"
+    r"(?:ngày\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|tháng\s+\d{1,2}(?:\s*/\s*\d{4})?|[Qq]uý\s+[IV]{1,3}(?:\s*/\s*\d{4})?|"
+    r"năm\s+\d{4}|quý\s+\d(?:\s*/\s*\d{4})?)"
+    r"(?:\s+(?:hằng|hàng)\s+(?:năm|quý|tháng))?)"
+)
+# Sections that hand out the work: "TỔ CHỨC THỰC HIỆN", "PHÂN CÔNG NHIỆM VỤ", "TRÁCH NHIỆM …".
+ORGANISING_RE = regex.compile(r"to chuc thuc hien|phan cong|trach nhiem")
+CLAUSE_END = regex.compile(r"[.;!?](?=\s|$)|\.{3}|…")
+_SUBJECT_INTRO = regex.compile(r"^(?:Đề\s+nghị|Giao|Yêu\s+cầu|Căn\s+cứ[^,]{0,200},)\s*", regex.IGNORECASE)
+
+
+@dataclass
+class _Draft:
+    section: str
+    description: str
+    prov: Provenance
+    source: str
+    lead: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    timeline: str | None = None
+    product: str | None = None
+
+
+def _label_value(text: str, label: regex.Pattern[str]) -> str | None:
+    m = label.match(text)
+    if not m:
+        return None
+    rest = text[m.end():]
+    nxt = ANY_LABEL.search(rest)  # "Cơ quan chủ trì: X; cơ quan phối hợp: Y" on one line
+    return (rest[: nxt.start()] if nxt else rest).strip(" ;.")
+
+
+def find_timeline(text: str) -> str | None:
+    m = TIMELINE_RE.search(text)
+    return collapse(m.group(0)) if m else None
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for it in items:
+        k = fold_spaced(it)
+        if k not in seen:
+            seen.add(k)
+            out.append(it)
+    return out
+
+
+def _labelled(node: Node) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    blocks = node.own_blocks()
+    cur: _Draft | None = None
+    pending: str | None = None  # label whose value is on the next paragraph
+    for i, b in enumerate(blocks):
+        t = b.text
+        if pending is not None and not ANY_LABEL.search(t[:40]) and cur is not None:
+            value = t.strip(" ;.")
+            if pending == "lead":
+                cur.lead = split_agencies(value)
+            elif pending == "partner":
+                cur.partners = split_agencies(value)
+            elif pending == "time":
+                cur.timeline = value
+            pending = None
+            continue
+        pending = None
+        for role, label in (("lead", LEAD_LABEL), ("partner", PARTNER_LABEL), ("time", TIME_LABEL),
+                            ("product", PRODUCT_LABEL)):
+            value = _label_value(t, label)
+            if value is None:
+                continue
+            if role == "lead" and (cur is None or cur.lead):
+                desc = node.heading if not drafts else _previous_text(blocks, i)
+                cur = _Draft(node.id, desc, b.provenance(), "label")
+                drafts.append(cur)
+            if cur is None:
+                break
+            if not value:
+                pending = role
+            elif role == "lead":
+                cur.lead = split_agencies(value)
+            elif role == "partner":
+                cur.partners = split_agencies(value)
+            elif role == "time":
+                cur.timeline = value
+            else:
+                cur.product = value
+            # further labels on the same line
+            for role2, label2 in (("partner", PARTNER_LABEL), ("time", TIME_LABEL), ("product", PRODUCT_LABEL)):
+                if role2 == role:
+                    continue
+                m2 = regex.search(r"[;.]\s*" + label2.pattern.removeprefix(_BUL), t, regex.IGNORECASE)
+                if m2:
+                    v2 = _label_value(t[m2.start():].lstrip(";. "), label2) or ""
+                    if role2 == "partner":
+                        cur.partners = split_agencies(v2)
+                    elif role2 == "time":
+                        cur.timeline = v2 or cur.timeline
+                    else:
+                        cur.product = v2 or cur.product
+            break
+    return [d for d in drafts if d.lead]
+
+
+def _previous_text(blocks: list[Block], i: int) -> str:
+    for j in range(i - 1, -1, -1):
+        if not ANY_LABEL.match(regex.sub(r"^\s*[-–+•*]\s*", "", blocks[j].text)):
+            return collapse(regex.sub(r"^\s*[-–+•*]\s*", "", blocks[j].text))[:400]
+    return ""
+
+
+def _clause_start(text: str, pos: int) -> int:
+    cut = 0
+    for m in regex.finditer(r"(?:[.;:!?]\s+|^\s*[-–+•*]\s*|\(\s*)", text[:pos]):
+        cut = m.end()
+    return cut
+
+
+def _prose(block: Block, section: str) -> _Draft | None:
+    """"X chủ trì, phối hợp với Y …": leads before each "chủ trì", partners after "phối hợp với"."""
+    text = block.text
+    hits = list(LEAD_VERB.finditer(text))
+    leads: list[str] = []
+    partners: list[str] = []
+    first = None
+    for h in hits:
+        start = _clause_start(text, h.start())
+        subject = _SUBJECT_INTRO.sub("", text[start:h.start()].strip())
+        if subject and is_agency_start(subject):
+            items = split_agencies(subject)
+            if items:
+                leads += items
+                first = (start, h)
+                break
+    if first is None:
+        return None
+    start, h = first
+    pos = h.end()
+    while True:
+        rest = text[pos:]
+        stripped = rest.lstrip(" ,")
+        pm = PARTNER_INTRO.match(stripped)
+        if not pm:
+            break
+        seg_start = pos + (len(rest) - len(stripped)) + pm.end()
+        nxt = LEAD_VERB.search(text, seg_start)
+        end_m = CLAUSE_END.search(text, seg_start)
+        if nxt is not None and (end_m is None or nxt.start() < end_m.start()):
+            # "… phối hợp với A, B chủ trì, phối hợp với C": B leads a second strand
+            items = split_agencies(text[seg_start:nxt.start()])
+            if items and is_agency_start(items[-1]):
+                partners += items[:-1]
+                leads.append(items[-1])
+            else:
+                partners += items
+            pos = nxt.end()
+            continue
+        partners += split_agencies(text[seg_start: end_m.start() if end_m else len(text)], prose=True)
+        break
+    sentence_end = CLAUSE_END.search(text, h.end())
+    desc = collapse(text[start: sentence_end.start() if sentence_end else len(text)])
+    lead_set = {fold_spaced(x) for x in leads}
+    partners = [p for p in partners if fold_spaced(p) not in lead_set]
+    return _Draft(section, desc[:500], block.provenance(start), "prose", _dedupe(leads), _dedupe(partners),
+                  find_timeline(text))
+
+
+def _subject(node: Node) -> _Draft | None:
+    """An item of "TỔ CHỨC THỰC HIỆN" whose subject is the agency that must act."""
+    text = node.head.text
+    m = regex.match(r"^\s*\S+\s*", text)  # the number
+    body = text[m.end() if m else 0:]
+    body = _SUBJECT_INTRO.sub("", body.strip())
+    if not is_agency_start(body):
+        return None
+    # the subject runs to the first verb or ":" ("2. Sở Nội vụ: …")
+    head = regex.split(r":\s", body, maxsplit=1)[0]
+    items = split_agencies(head, prose=True)
+    if not items:
+        return None
+    partners: list[str] = []
+    pm = PARTNER_INTRO.search(body)
+    if pm:
+        end_m = CLAUSE_END.search(body, pm.end())
+        partners = split_agencies(body[pm.end(): end_m.start() if end_m else len(body)], prose=True)
+    own = " ".join(b.text for b in node.own_blocks())
+    timeline = find_timeline(text) or find_timeline(own)
+    return _Draft(node.id, node.heading[:500], node.head.provenance(), "prose", _dedupe(items), _dedupe(partners),
+                  timeline)
+
+
+def _in_organising(node: Node) -> bool:
+    return any(a.kind == "roman" and ORGANISING_RE.search(fold_spaced(a.heading)) for a in [node, *node.ancestors()])
+
+
+def _table_tasks(sk: Skeleton) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for t in sk.tables:
+        tt = classify(t)
+        owner = sk.table_owner.get(t.index)
+        if tt is None or owner is None:
+            continue
+        for r in tt.rows:
+            section = f"{owner}.{r.group}" if r.group and sk.node(f"{owner}.{r.group}") else owner
+            prov = Provenance(page=t.page, line=t.line + r.row, origin="table")
+            drafts.append(_Draft(section, r.content[:500], prov, "table", split_agencies(r.lead),
+                                 split_agencies(r.partner), r.time or None, r.product or None))
+    return drafts
+
+
+def extract_tasks(sk: Skeleton) -> list[Task]:
+    drafts: list[_Draft] = []
+    for node in sk.nodes():
+        found = _labelled(node)
+        if not found:
+            for b in [node.head, *node.body]:
+                d = _prose(b, node.id)
+                if d is not None:
+                    if b is node.head:
+                        d.description = node.heading[:500] if len(node.heading) > 20 else d.description
+                    found.append(d)
+            if found:
+                # one task per section when the section's own paragraphs state one assignment
+                pass
+        if not found and _in_organising(node) and node.kind in ("arabic", "dotted", "letter"):
+            d = _subject(node)
+            if d is not None:
+                found.append(d)
+        if found and not any(d.timeline for d in found):
+            own = " ".join(b.text for b in node.own_blocks())
+            tl = find_timeline(own)
+            if tl and len(found) == 1:
+                found[0].timeline = tl
+        drafts += found
+    drafts += _table_tasks(sk)
+    tasks: list[Task] = []
+    counts: dict[str, int] = {}
+    for d in drafts:
+        counts[d.section] = counts.get(d.section, 0) + 1
+        tid = d.section if counts[d.section] == 1 else f"{d.section}#{counts[d.section]}"
+        tasks.append(Task(id=tid, section=d.section, description=d.description, lead=d.lead, partners=d.partners,
+                          timeline=d.timeline, product=d.product, source=d.source,  # type: ignore[arg-type]
+                          provenance=d.prov))
+    return tasks
