@@ -159,6 +159,16 @@ def test_appendix_rows_are_known_once_the_plan_has_an_appendix() -> None:
     assert paths_of(data) == []
 
 
+def test_table_rows_may_extend_a_section_id() -> None:
+    data = good_plan_data()
+    data["deadlines"][0]["section"] = "III.II.6"  # row II.6 of a table printed inside section III
+    assert paths_of(data) == ["deadlines[0].section"]  # from running text: must be a heading
+    data["deadlines"][0]["provenance"]["origin"] = "table"
+    assert paths_of(data) == []
+    data["deadlines"][0]["section"] = "IX.1"  # a row, but under no section of the tree
+    assert paths_of(data) == ["deadlines[0].section"]
+
+
 def test_date_helpers() -> None:
     assert date_problem("2024-04-30", ["YYYY-MM-DD"]) is None
     assert date_problem("2024", ["YYYY-MM-DD", "YYYY-MM", "YYYY"]) is None

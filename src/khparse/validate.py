@@ -203,15 +203,19 @@ def section_ids(plan: Plan) -> set[str]:
     return {s.id for _, s, _ in walk_sections(plan.sections)}
 
 
-def section_known(sid: str, ids: set[str], *, preamble_ok: bool) -> bool:
-    """In the tree; or text before the first heading; or any row of an appendix the tree has.
+def section_known(sid: str, ids: set[str], *, preamble_ok: bool, table_row: bool) -> bool:
+    """In the tree; or text before the first heading; or a table row under a section the tree has.
 
-    Appendix table rows (``PL.II.5``) are not headings, so any ``PL…`` id is accepted as long as
-    the document has an appendix section at all.
+    Table rows are not headings: an item from one carries its row's id, which extends the id of
+    the section holding the table (``VI.II.6`` under ``VI``). Appendix rows (``PL.II.5``) are
+    accepted from any origin as long as the document has an appendix (``PL…``) section at all.
     """
     if sid in ids or (preamble_ok and sid == "preamble"):
         return True
-    return sid.startswith("PL") and any(i.startswith("PL") for i in ids)
+    if sid.startswith("PL") and any(i.startswith("PL") for i in ids):
+        return True
+    parts = sid.split(".")
+    return table_row and any(".".join(parts[:n]) in ids for n in range(1, len(parts)))
 
 
 def unique_ids(items: Sequence[Any], list_name: str, file: str) -> list[Problem]:
@@ -235,7 +239,7 @@ def check_section_refs(plan: Plan, file: str) -> list[Problem]:
         Problem(file, f"{name}[{i}].section", f"section {x.section!r} is not in the section tree")
         for name, xs, preamble_ok in items
         for i, x in enumerate(xs)
-        if not section_known(x.section, ids, preamble_ok=preamble_ok)
+        if not section_known(x.section, ids, preamble_ok=preamble_ok, table_row=x.provenance.origin == "table")
     ]
 
 
