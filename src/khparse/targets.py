@@ -299,10 +299,9 @@ class _Phrase:
 def extract_targets(skel: Skeleton) -> list[Target]:
     """Every quantitative commitment in the section tree and in target tables, ids T1… in order."""
     title_year = _title_horizon(skel)
-    found: list[tuple[tuple[int, int], Target]] = []
-    seq = 0
+    found: list[tuple[tuple[int, int], Target]] = []  # (node index, order within it)
     nodes = list(skel.nodes())
-    for node in nodes:
+    for k, node in enumerate(nodes):
         if _in_results_context(node):
             continue
         horizon = _node_horizon(node)
@@ -310,21 +309,19 @@ def extract_targets(skel: Skeleton) -> list[Target]:
             horizon = title_year
         for block, start in _blocks_of(node):
             for t in _targets_in_block(block, start, node.id, horizon):
-                found.append(((t.provenance.line, seq), t))
-                seq += 1
+                found.append(((k, len(found)), t))
     for table in skel.tables:
         owner = _owner_of_table(nodes, table)
+        k = nodes.index(owner) if owner is not None else len(nodes)
         sid = owner.id if owner is not None else "PL"
         horizon = _node_horizon(owner) if owner is not None else None
-        for i, t in enumerate(extract_table_targets(table, sid, default_year=horizon or title_year)):
-            found.append(((table.line, seq + i), t))
-        seq += 10_000
+        for t in extract_table_targets(table, sid, default_year=horizon or title_year):
+            found.append(((k, 1_000_000 + len(found)), t))  # after the text of the section it stands in
     if not skel.roots:
         # no section tree was found (a flattened export): the body is all preamble, so read it
         for block in skel.preamble:
             for t in _targets_in_block(block, 0, "preamble", title_year):
-                found.append(((t.provenance.line, seq), t))
-                seq += 1
+                found.append(((-1, len(found)), t))
     found.sort(key=lambda kv: kv[0])
     out = []
     for n, (_, t) in enumerate(found, start=1):
