@@ -32,7 +32,7 @@ NUMBER_RE = regex.compile(
 )
 # "Bắc Giang, ngày 30 tháng 4 năm 2024"; a blank day/month in a draft: "Lâm Đồng, ngày   tháng 3 năm 2026".
 DATE_RE = regex.compile(
-    r"(?:(?P<place>\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*){0,5})\s*,\s*)?ngày\s*(?P<d>\d{1,2})?[\s.…_]*"
+    r"(?:(?<![\p{L}\d/-])(?P<place>\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*){0,5})\s*,\s*)?ngày\s*(?P<d>\d{1,2})?[\s.…_]*"
     r"tháng\s*(?P<m>\d{1,2})?[\s.…_]*năm\s*(?P<y>\d{4})"
 )
 # Signature prefixes: TM. (on behalf of a collective), KT. (for the head), TL., TUQ., Q. (acting).

@@ -75,7 +75,10 @@ def sentence_case(text: str) -> str:
     words = text.split(" ")
     out = []
     for i, w in enumerate(words):
-        if regex.search(r"\d|/", w) or (len(w) > 1 and regex.fullmatch(r"[IVXLCDM]+[,.;:]?", w)):
+        prev = words[i - 1].lower() if i else ""
+        roman = len(w) > 1 and regex.fullmatch(r"[IVXLCDM]+[,.;:]?", w) and (
+            w.rstrip(",.;:") != "VI" or prev in ("khóa", "khoá", "phần", "chương", "mục", "lần", "thứ", "số"))
+        if regex.search(r"\d|/", w) or roman:
             out.append(w)
         else:
             lw = w.lower()

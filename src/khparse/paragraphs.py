@@ -64,22 +64,20 @@ _INLINE_SPLIT = regex.compile(
   | (?<=/[\p{Lu}Đ][\p{L}Đđ\d]*(?:-[\p{L}Đđ\d]+)*)\s+(?=\p{Lu}[\p{L} ]{1,40},\s+ngày\s)  # "30/KH-UBND Bắc Giang, ngày"
   | (?<=năm\s+\d{4})\s+(?=(?:KẾ\s+HOẠCH|CHƯƠNG\s+TRÌNH|BÁO\s+CÁO|TỜ\s+TRÌNH|QUYẾT\s+ĐỊNH|CHỈ\s+THỊ|NGHỊ\s+QUYẾT|ĐỀ\s+ÁN)\b)
   | (?<=[.:;]|[^\p{Ll}\s]{2}[,]?)\s+(?=(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.)\s+\p{Lu})  # marker after end / caps
+  | (?<=\p{Ll})\s+(?=[IVX]{1,5}\.\s+\p{Lu}{2,}\s+\p{Lu}{2,})                # "… giao thông II. TIÊU CHÍ"
+  | (?<=\p{L})\s+(?=\d{1,2}\.\d{1,2}\.\s+\p{Lu}\p{Ll})                       # "1. Mục đích 1.1. Tăng cường"
     """,
     regex.VERBOSE,
 )
-_FLATTENED_MIN_LEN = 160  # only lines longer than any printed line are searched for section markers
 
 
 def _split_inline(line: Line, wrap: int) -> list[Line]:
     text = line.text
-    if len(text) < 20:
+    if len(text) < 8:
         return [line]
     parts: list[str] = []
     last = 0
     for m in _INLINE_SPLIT.finditer(text):
-        is_marker = m.group(0).strip() == "" and regex.match(r"\s*(?:[IVX]{1,5}|\d)", text[m.end():])
-        if is_marker and len(text) < max(_FLATTENED_MIN_LEN, int(wrap * 1.6)):
-            continue
         parts.append(text[last:m.start()])
         if m.group(0).strip():  # a rule line: keep it as its own logical line
             parts.append(m.group(0).strip())

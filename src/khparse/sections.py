@@ -105,7 +105,8 @@ def split_regions(lines: list[Line]) -> Regions:
         cands += [(rest[k], k) for k in range(type_idx + 1, min(len(rest), type_idx + 13))]
         body_start = type_idx + 1
         lead: list[Line] = []  # body text found inside the last title line
-        caps_title = bool(cands) and _CAPS.match(regex.sub(r"[\d/\-.,]+", "", cands[0][0].text).strip() or "x")
+        caps_title = bool(cands) and _CAPS.match(
+            regex.sub(r"[\d/\-.,]+", "", _split_caps_tail(cands[0][0])[0].text).strip() or "x")
         for n, (ln, k) in enumerate(cands):
             if RULE_RE.match(ln.text):
                 body_start = k + 1
@@ -137,8 +138,9 @@ def split_regions(lines: list[Line]) -> Regions:
     app = None
     search_from = cut if cut is not None else int(len(body) * 0.3)
     for i in range(search_from, len(body)):
-        if APPENDIX_LINE_RE.match(body[i].text) and _CAPS.match(body[i].text.split(":")[0]):
-            app = i
+        t = body[i].text.strip()
+        if APPENDIX_LINE_RE.match(t) and (_CAPS.match(t.split(":")[0]) or len(t) <= 40):
+            app = i  # "PHỤ LỤC", "Phụ lục I", "Phụ lục số 02" (a short line of its own)
             break
     if cut is not None:
         closing = body[cut: app if app is not None else len(body)]
@@ -155,8 +157,20 @@ def split_regions(lines: list[Line]) -> Regions:
 _SENTENCE_END = regex.compile(r"(?<!\.)(?<!\b\p{Lu}{1,3})\.(?!\.)(?=\s+[\p{Lu}\"“(]|\s*$)")
 
 
+_RUN_IN_BULLET = regex.compile(r"\s[-–+]\s(?=\p{Lu})")
+_HYPHEN_NAME_END = regex.compile(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)$")
+
+
 def split_heading(text: str) -> tuple[str, str]:
-    """Heading = first sentence (up to a sentence-final '.'; an ellipsis is not an end)."""
+    """Heading = first sentence (up to a sentence-final '.'; an ellipsis is not an end).
+
+    Flattened portal text runs a short heading straight into its first bullet
+    ("Mục đích - Triển khai thực hiện …"): a bullet dash after a few words ends the heading,
+    unless it is the hyphen of a name ("Sở Lao động - Thương binh và Xã hội")."""
+    b = _RUN_IN_BULLET.search(text)
+    if b and b.start() <= 60 and not regex.search(r"[.;:]", text[: b.start()]) \
+            and not _HYPHEN_NAME_END.search(text[: b.start()]):
+        return text[: b.start()].strip().rstrip(":.; "), text[b.start():].strip()
     m = _SENTENCE_END.search(text)
     if m is None:
         head, rest = text, ""

@@ -233,7 +233,11 @@ def _subject(node: Node) -> _Draft | None:
         partners = split_agencies(body[pm.end(): end_m.start() if end_m else len(body)], prose=True)
     own = " ".join(b.text for b in node.own_blocks())
     timeline = find_timeline(text) or find_timeline(own)
-    return _Draft(node.id, node.heading[:500], node.head.provenance(), "prose", _dedupe(items), _dedupe(partners),
+    # "2. Sở Nội vụ:" heads a list of duties: describe the task by its first duty
+    desc = node.heading
+    if len(items) == 1 and collapse(head).rstrip(":.") == items[0] and node.own_blocks():
+        desc = regex.sub(r"^\s*[-–+•*]\s*", "", node.own_blocks()[0].text)
+    return _Draft(node.id, desc[:500], node.head.provenance(), "prose", _dedupe(items), _dedupe(partners),
                   timeline)
 
 
