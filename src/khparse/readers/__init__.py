@@ -54,11 +54,12 @@ def detect_format(data: bytes) -> str:
 
 
 def read(path: str | Path, data: bytes | None = None, *, display_name: str | None = None,
-         max_pages: int | None = None) -> SourceDoc:
+         max_pages: int | None = None, ocr: str = "auto") -> SourceDoc:
     """Read ``path`` (or ``data`` when given, e.g. stdin) into a ``SourceDoc``.
 
     ``display_name`` is recorded as ``SourceDoc.path`` (defaults to ``str(path)``). ``max_pages``
-    refuses longer PDFs with ``LimitExceeded`` before any text is extracted.
+    refuses longer PDFs with ``LimitExceeded`` before any text is extracted. ``ocr``: ``auto``
+    (OCR PDF pages without usable text), ``always`` (OCR every PDF page) or ``never``.
     """
     name = display_name if display_name is not None else str(path)
     if data is None:
@@ -67,7 +68,7 @@ def read(path: str | Path, data: bytes | None = None, *, display_name: str | Non
         raise EmptyInput(f"{name}: empty input (0 bytes)")
     sha = hashlib.sha256(data).hexdigest()
     try:
-        doc = _dispatch(name, data, max_pages=max_pages)
+        doc = _dispatch(name, data, max_pages=max_pages, ocr=ocr)
     except KhparseError:
         raise
     except Exception as exc:  # a bug or an unexpected library failure: still one clean line
@@ -92,12 +93,12 @@ def _read_file(path: Path) -> bytes:
         raise InputNotFound(f"{path}: cannot be read ({exc.strerror})") from None
 
 
-def _dispatch(name: str, data: bytes, *, max_pages: int | None) -> SourceDoc:
+def _dispatch(name: str, data: bytes, *, max_pages: int | None, ocr: str = "auto") -> SourceDoc:
     kind = detect_format(data)
     if kind == "pdf":
         from .pdf import read_pdf  # imported lazily: pypdfium2 costs ~40 ms to import
 
-        return read_pdf(name, data, max_pages=max_pages)
+        return read_pdf(name, data, max_pages=max_pages, ocr=ocr)
     if kind == "zip":
         from .docx import read_docx
 
@@ -111,9 +112,15 @@ def _dispatch(name: str, data: bytes, *, max_pages: int | None) -> SourceDoc:
 
 
 def _read_ole(name: str, data: bytes) -> SourceDoc:
-    """Legacy Word 97-2003 (.doc) and other OLE2 files: the single hook for a converter."""
-    raise UnsupportedFormat(
-        f"{name}: legacy Word .doc: convert it to .docx or PDF first (e.g. libreoffice --convert-to docx)")
+    """Legacy Word 97-2003 (.doc): converted by LibreOffice (or antiword), then read as DOCX.
+
+    Other OLE2 files (.xls, .ppt, .msg) have no WordDocument stream and are refused up front.
+    """
+    if "WordDocument".encode("utf-16-le") not in data[:1 << 20] and b"WordDocument" not in data[:1 << 20]:
+        raise UnsupportedFormat(f"{name}: OLE2 file that is not a Word document (.xls/.ppt/.msg?)")
+    from .doc import read_doc
+
+    return read_doc(name, data)
 
 
 def _read_text(name: str, data: bytes) -> SourceDoc:

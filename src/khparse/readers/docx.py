@@ -15,12 +15,18 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import CorruptInput, EmptyInput, UnsupportedFormat
 from ..source import Line, SourceDoc, Table
 from .layout import CLOSING_MARK, HEADER_MARK, TITLE
+from .legacy import decode as legacy_decode
+from .legacy import encoding_for_font
+
+# The document's default font when it is a TCVN3/VNI one (runs without their own rFonts).
+_LEGACY_DEFAULT: ContextVar[tuple[str, bool] | None] = ContextVar("_LEGACY_DEFAULT", default=None)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -83,11 +89,19 @@ def read_docx(name: str, data: bytes) -> SourceDoc:
     except Exception as exc:
         raise CorruptInput(f"{name}: DOCX cannot be parsed ({type(exc).__name__}: {exc})") from None
     state = _State()
-    for el in _blocks(body):
-        if el.tag == _P:
-            _emit_paragraph(state, el)
-        else:
-            _emit_table(state, el)
+    try:
+        default_font = document.styles["Normal"].font.name
+    except Exception:  # no Normal style: no default font
+        default_font = None
+    token = _LEGACY_DEFAULT.set(encoding_for_font(default_font))
+    try:
+        for el in _blocks(body):
+            if el.tag == _P:
+                _emit_paragraph(state, el)
+            else:
+                _emit_table(state, el)
+    finally:
+        _LEGACY_DEFAULT.reset(token)
     if not state.lines and not any(any(c for c in r) for t in state.tables for r in t.rows):
         raise EmptyInput(f"{name}: DOCX has no text")
     return SourceDoc(path=name, sha256="", format="docx", lines=state.lines, tables=state.tables,
@@ -133,11 +147,23 @@ def _hidden(run: Any) -> bool:
     return vanish is not None and vanish.get(f"{_W}val") not in ("0", "false", "off")
 
 
+def _run_legacy(run: Any) -> tuple[str, bool] | None:
+    """TCVN3/VNI run by its font (``.VnTime``, ``.VnTimeH``, ``VNI-Times``), else the default."""
+    rpr = run.find(f"{_W}rPr")
+    fonts = rpr.find(f"{_W}rFonts") if rpr is not None else None
+    if fonts is not None:
+        name = fonts.get(f"{_W}ascii") or fonts.get(f"{_W}hAnsi")
+        if name:
+            return encoding_for_font(name)
+    return _LEGACY_DEFAULT.get()
+
+
 def _run(run: Any, parts: list[str]) -> None:
+    old = _run_legacy(run) if run.tag == _R else None
     for child in run.iterchildren():
         tag = child.tag
         if tag == f"{_W}t":
-            parts.append(child.text or "")
+            parts.append(legacy_decode(child.text or "", old[0], upper=old[1]) if old else (child.text or ""))
         elif tag in (f"{_W}tab", f"{_W}ptab"):
             parts.append(" ")
         elif tag in (f"{_W}br", f"{_W}cr"):

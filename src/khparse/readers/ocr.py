@@ -91,6 +91,17 @@ def has_vietnamese_model(exe: str) -> bool:
     return "vie" in out.stdout.split()
 
 
+_READY: dict[str, bool] = {}
+
+
+def tesseract_ready() -> bool:
+    """tesseract with the Vietnamese model is installed (checked once per process)."""
+    if "ok" not in _READY:
+        exe = tesseract_path()
+        _READY["ok"] = exe is not None and has_vietnamese_model(exe)
+    return _READY["ok"]
+
+
 def require_tesseract() -> str:
     """Path to tesseract with the ``vie`` model, or ``MissingTool`` saying what to install."""
     exe = tesseract_path()
@@ -111,6 +122,8 @@ class OcrLine:
     x0: float  # left edge as a fraction of the image width
     top: float  # top edge as a fraction of the image height (reading order)
     confidences: list[float] = field(default_factory=list)
+    x1: float = 0.0  # right edge, fraction of the width
+    bottom: float = 0.0  # bottom edge, fraction of the height
 
 
 @dataclass
@@ -165,7 +178,7 @@ def parse_tsv(tsv: str, width: int, height: int) -> tuple[list[OcrLine], list[fl
     Noise words (``MIN_WORD_CONF``) are dropped; a line is cut where a gap wider than
     ``COLUMN_GAP`` separates two same-baseline cells, so each cell keeps its own ``x0``.
     """
-    words: dict[tuple[int, int, int], list[tuple[int, int, int, float, str]]] = {}
+    words: dict[tuple[int, int, int], list[tuple[int, int, int, int, float, str]]] = {}
     order: list[tuple[int, int, int]] = []
     confidences: list[float] = []
     for row in tsv.splitlines()[1:]:
@@ -186,7 +199,7 @@ def parse_tsv(tsv: str, width: int, height: int) -> tuple[list[OcrLine], list[fl
         if key not in words:
             words[key] = []
             order.append(key)
-        words[key].append((left, top, left + w, conf, word))
+        words[key].append((left, top, left + w, top + int(cols[9]) if cols[9].isdigit() else top, conf, word))
         if conf >= 0:
             confidences.append(conf)
     lines: list[OcrLine] = []
@@ -194,12 +207,15 @@ def parse_tsv(tsv: str, width: int, height: int) -> tuple[list[OcrLine], list[fl
     for key in order:
         parts: list[OcrLine] = []
         prev_right = None
-        for left, top, right, conf, word in words[key]:
+        for left, top, right, bottom, conf, word in words[key]:
             if not parts or (prev_right is not None and left - prev_right > gap):
                 parts.append(OcrLine("", left / max(width, 1), top / max(height, 1)))
             current = parts[-1]
             current.text = f"{current.text} {word}" if current.text else word
             current.confidences.append(conf)
+            current.x1 = max(current.x1, right / max(width, 1))
+            current.top = min(current.top, top / max(height, 1))
+            current.bottom = max(current.bottom, bottom / max(height, 1))
             prev_right = right
         for i, part in enumerate(parts):
             if _keep(part, fragment=len(parts) > 1 and i > 0):
@@ -381,5 +397,5 @@ def clean_ocr_lines(lines: list[OcrLine]) -> list[OcrLine]:
                     text = m2["rest"].strip()
                     if not text:
                         continue
-        out.append(OcrLine(text, ln.x0, ln.top, ln.confidences))
+        out.append(OcrLine(text, ln.x0, ln.top, ln.confidences, ln.x1, ln.bottom))
     return out

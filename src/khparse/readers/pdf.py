@@ -63,6 +63,7 @@ class _Page:
     lines: list[_Raw] = field(default_factory=list)
     text: str = ""
     textpage: Any = None
+    ocr: bool = False  # lines come from OCR (positions from Tesseract's boxes, chars all -1)
 
 
 def needs_ocr(page_texts: Sequence[str]) -> list[int]:
@@ -87,7 +88,7 @@ def _no_text_error(name: str, pages: int, garbled: bool) -> NoTextLayer:
     return NoTextLayer(f"{name}: no text layer (scanned PDF?); OCR is needed to read its {pages} pages")
 
 
-def read_pdf(name: str, data: bytes, *, max_pages: int | None = None) -> SourceDoc:
+def read_pdf(name: str, data: bytes, *, max_pages: int | None = None, ocr: str = "auto") -> SourceDoc:
     import pypdfium2 as pdfium
 
     try:
@@ -105,14 +106,26 @@ def read_pdf(name: str, data: bytes, *, max_pages: int | None = None) -> SourceD
             raise LimitExceeded(f"{name}: {n_pages} pages, more than --max-pages {max_pages}")
         pages = [_read_page(pdf, i) for i in range(n_pages)]
         try:
-            ocr = needs_ocr([p.text for p in pages])
-            if len(ocr) == n_pages:
+            _repair_glyphs(data, pdf, pages)
+            missing = needs_ocr([p.text for p in pages]) if ocr != "always" else list(range(1, n_pages + 1))
+            ocr_conf = None
+            if missing and ocr != "never":
+                from .ocr import tesseract_ready
+
+                if tesseract_ready() or len(missing) == n_pages:
+                    ocr_conf = _run_ocr(pdf, pages, missing)  # MissingTool when tesseract is absent
+                    missing = []
+            if len(missing) == n_pages:
                 garbled = any(sum(ch.isalpha() for ch in p.text) >= _MIN_LETTERS for p in pages)
                 raise _no_text_error(name, n_pages, garbled)
             _mark_header(pages[0])
             _mark_closing(pages)
-            tables = _find_tables(data, pages)
-            return _assemble(name, pages, tables, ocr)
+            tables = _find_tables(data, [p for p in pages if not p.ocr])
+            doc = _assemble(name, pages, tables, missing)
+            if ocr_conf is not None or any(p.ocr for p in pages):
+                doc.ocr_pages = [p.number for p in pages if p.ocr]
+                doc.ocr_confidence = ocr_conf
+            return doc
         finally:
             for p in pages:
                 if p.textpage is not None:
@@ -123,12 +136,48 @@ def read_pdf(name: str, data: bytes, *, max_pages: int | None = None) -> SourceD
         pdf.close()
 
 
-def _read_page(pdf: Any, index: int) -> _Page:
+def _repair_glyphs(data: bytes, pdf: Any, pages: list[_Page]) -> None:
+    """Pages whose text layer is garbage (fonts without a Unicode map): re-read with the glyphs
+    decoded (``glyphs``); pages that cannot be repaired stay garbage and go to OCR."""
+    from .glyphs import is_garbage, repair_pdf_pages
+
+    bad = [i for i, p in enumerate(pages) if is_garbage(p.text)]
+    if not bad:
+        return
+    for i, text in repair_pdf_pages(data, pdf, bad).items():
+        if pages[i].textpage is not None:
+            pages[i].textpage.close()
+        pages[i] = _read_page(pdf, i, text=text)
+
+
+def _run_ocr(pdf: Any, pages: list[_Page], numbers: list[int]) -> float | None:
+    """OCR the pages ``numbers`` (1-based) and put Tesseract's lines in place of their text.
+
+    OCR lines carry positions from Tesseract's boxes and no pdfium characters (all -1), so the
+    header and signature blocks are still read by position.
+    """
+    from .ocr import mean_confidence, ocr_pages
+
+    results = ocr_pages(pdf, [n - 1 for n in numbers])
+    for res in results:
+        pg = pages[res.page - 1]
+        w, h = pg.width, pg.height
+        raws = [_Raw(text=ln.text, chars=[-1] * len(ln.text), x0=ln.x0 * w, x1=ln.x1 * w,
+                     top=(1 - ln.top) * h, bottom=(1 - ln.bottom) * h) for ln in res.lines]
+        pg.lines = _drop_page_number(raws, pg.number, h)
+        pg.text = "\n".join(ln.text for ln in res.lines)
+        pg.ocr = True
+    return mean_confidence(results)
+
+
+def _read_page(pdf: Any, index: int, text: str | None = None) -> _Page:
+    """``text``: a repaired text for the page, aligned with pdfium's characters (``glyphs``)."""
     page = pdf[index]
     width, height = page.get_size()
     tp = page.get_textpage()
     n = tp.count_chars()
-    text = tp.get_text_range() if n > 0 else ""
+    if text is None:
+        text = tp.get_text_range() if n > 0 else ""
     pg = _Page(number=index + 1, width=width, height=height, text=text.replace("\ufffe", "-"), textpage=tp)
     if len(text) != n:  # pdfium text and char indices disagree: positions unusable, keep the text
         pg.lines = [_Raw(t.rstrip(), [], 0.0, 0.0, 0.0, 0.0) for t in regex.split(r"\r\n|\r|\n", pg.text)
@@ -464,7 +513,8 @@ def _assemble(name: str, pages: list[_Page], found: list[_FoundTable], ocr: list
                     placed[k] = True
             counter += 1
             x0 = round(ln.x0 / pg.width, 4) if ln.chars and pg.width else None
-            lines.append(Line(ln.text, line=counter, page=pg.number, origin="pdf", x0=x0, region=ln.region))
+            lines.append(Line(ln.text, line=counter, page=pg.number, origin="ocr" if pg.ocr else "pdf", x0=x0,
+                              region=ln.region))
         for k, t in enumerate(page_tables):
             if not placed[k]:
                 counter = _place_table(tables, t, lines, counter)

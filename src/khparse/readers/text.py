@@ -96,7 +96,12 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             return tolerated, "utf-8"
     else:
         _check_printable(text)
-        return text, "utf-8"
+        return _unlegacy(text, "utf-8")
+    from .legacy import decode_bytes as legacy_bytes
+
+    old = legacy_bytes(data)  # TCVN3 / VNI typed in a cp1252 font hack
+    if old is not None:
+        return old
     candidates: list[tuple[float, str, str]] = []
     for enc in ("cp1258", "cp1252", "latin-1"):
         try:
@@ -116,6 +121,14 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         raise DecodeFailure(
             f"text is not UTF-8, UTF-16 or Windows-1258 (best guess {enc} gives implausible letters)")
     return text, enc
+
+
+def _unlegacy(text: str, encoding: str) -> tuple[str, str]:
+    """UTF-8 text that is TCVN3/VNI re-saved as Unicode ("KÕ ho¹ch"): decode the font hack."""
+    from .legacy import decode, detect
+
+    old = detect(text)
+    return (decode(text, old), f"{encoding}+{old}") if old else (text, encoding)
 
 
 def _utf8_with_few_errors(data: bytes, exc: UnicodeDecodeError) -> str | None:
