@@ -30,13 +30,13 @@ HEADS = (
     "Hải quan", "Cục Thuế", "Thuế", "Điện lực", "Quỹ", "Học viện", "Đại học", "Bệnh viện", "Tập đoàn",
     "Hiệp hội", "Câu lạc bộ", "Lực lượng", "Văn phòng Đoàn", "Cơ quan", "Các cơ quan", "Các đơn vị",
     "Các sở", "Các địa phương", "Các tổ chức", "Các Sở", "Các Ban", "Các Hội", "Các ngành", "Các huyện",
-    "Các xã", "Thường trực", "Lãnh đạo", "Người đứng đầu", "Chi nhánh", "Hạt kiểm lâm", "Kiểm lâm",
+    "Các xã", "Thường trực", "Người đứng đầu", "Chủ nhiệm", "Trưởng Đoàn", "Tổ trưởng", "Trưởng ban", "Chi nhánh", "Hạt kiểm lâm", "Kiểm lâm",
     "Văn phòng Tỉnh ủy", "Bưu điện", "Viettel", "VNPT", "Agribank", "Doanh nghiệp", "Các doanh nghiệp",
 )
 _HEAD_RE = regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in sorted(HEADS, key=len, reverse=True))
-                         + r")(?![\p{L}])")
+                         + r"|Lãnh\s+đạo(?=\s+(?:\p{Lu}|các\s)))(?![\p{L}])")  # "Lãnh đạo Sở Y tế", not the verb "Lãnh đạo, chỉ đạo"
 # Generic collectives written in lower case: "các sở, ban, ngành có liên quan", "chính quyền", "doanh nghiệp".
-_COLLECTIVE_START = regex.compile(r"^(?:các|những|mọi|toàn thể)\s+\p{Ll}")
+_COLLECTIVE_START = regex.compile(r"^(?:[Cc]ác|[Nn]hững|[Mm]ọi|[Tt]oàn thể)\s+(?:\p{Ll}|Ủy\s+ban|Sở|Ban|Bộ|Hội|Đoàn|Tổ)")
 _GENERIC_CONT = regex.compile(r"^các\s+(?:ngành|cấp|địa phương|đơn vị|cơ quan|tổ chức|đoàn thể)\b")
 # Verbs that end an agency phrase in prose ("… thành phố căn cứ chức năng", "… liên quan giúp UBND tỉnh").
 VERBS = (
@@ -47,7 +47,8 @@ VERBS = (
     "đẩy mạnh", "tập trung", "chủ động", "tiếp tục", "phát huy", "vận động", "huy động", "thường xuyên",
     "định kỳ", "trình", "tiếp nhận", "giám sát", "đánh giá", "quản lý", "cung cấp", "phổ biến", "hỗ trợ",
     "thẩm định", "kịp thời", "nắm", "duy trì", "nâng cao", "phát triển", "thực hiện", "khẩn trương",
-    "được", "trong", "để", "nhằm", "theo", "thuộc phạm vi", "đề nghị", "tại", "cho", "về",
+    "được", "trong", "để", "nhằm", "theo", "thuộc phạm vi", "đề nghị", "tại", "cho", "về", "là", "mở", "xử lý",
+    "ký", "thu hút", "vận hành", "chấp hành", "thanh tra", "điều tra", "truy quét", "ngăn chặn", "giải quyết",
 )
 _VERB_RE = regex.compile(r"\s(?:" + "|".join(regex.escape(v) for v in sorted(VERBS, key=len, reverse=True))
                          + r")(?![\p{L}])")
@@ -95,7 +96,7 @@ def split_agencies(text: str, *, prose: bool = False) -> list[str]:
         text = cut_at_verb(" " + text).strip()
     if not text:
         return []
-    pieces = [p.strip() for p in regex.split(r"\s*[,;]\s*", text) if p.strip()]
+    pieces = [p.strip() for p in regex.split(r"\s*;\s*|\s*,\s+", text) if p.strip()]  # "KH,CN&MT" stays whole
     items: list[str] = []
     for p in pieces:
         # "Ủy ban Mặt trận Tổ quốc và các tổ chức chính trị - xã hội các cấp": "và" + a new head

@@ -154,7 +154,9 @@ def split_regions(lines: list[Line]) -> Regions:
 
 
 # --- the tree -------------------------------------------------------------------------------
-_SENTENCE_END = regex.compile(r"(?<!\.)(?<!\b\p{Lu}{1,3})\.(?!\.)(?=\s+[\p{Lu}\"“(]|\s*$)")
+# A sentence-final '.', not an ellipsis, not after an abbreviation ("TP.", "Ông.", "ThS.", "Đ/c.").
+_SENTENCE_END = regex.compile(
+    r"(?<!\.)(?<!\b\p{Lu}{1,3})(?<!\b(?:Ông|Bà|ThS|TS|PGS|GS|KS|Đ/c|đ/c|Tp|Th|tr|St|No))\.(?!\.)(?=\s+[\p{Lu}\"“(]|\s*$)")
 
 
 _RUN_IN_BULLET = regex.compile(r"\s[-–+]\s(?=\p{Lu})")
@@ -169,7 +171,7 @@ def split_heading(text: str) -> tuple[str, str]:
     unless it is the hyphen of a name ("Sở Lao động - Thương binh và Xã hội")."""
     b = _RUN_IN_BULLET.search(text)
     if b and b.start() <= 60 and not regex.search(r"[.;:]", text[: b.start()]) \
-            and not _HYPHEN_NAME_END.search(text[: b.start()]):
+            and not _HYPHEN_NAME_END.search(text[: b.start()]) and ":" not in text[b.end(): b.end() + 30]:
         return text[: b.start()].strip().rstrip(":.; "), text[b.start():].strip()
     m = _SENTENCE_END.search(text)
     if m is None:

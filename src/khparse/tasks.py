@@ -41,7 +41,7 @@ ANY_LABEL = regex.compile("|".join(f"(?:{p.pattern.removeprefix(_BUL)})" for p i
 
 # "chủ trì" as the verb of an assignment (not the label "Cơ quan chủ trì:").
 LEAD_VERB = regex.compile(r"(?<![Cc]ơ\s+quan\s|[Đđ]ơn\s+vị\s)\bchủ\s+trì\b(?!\s*:)")
-PARTNER_INTRO = regex.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)\s+")
+PARTNER_INTRO = regex.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
 # Deadlines a task states itself: "hoàn thành tháng 6/2024", "trong năm 2024",
 # "Định kỳ trước ngày 10/12 hằng năm", "trước ngày 31/12 hàng năm", "Quý II/2026".
 TIMELINE_RE = regex.compile(
@@ -52,7 +52,7 @@ TIMELINE_RE = regex.compile(
     r"(?:\s+(?:hằng|hàng)\s+(?:năm|quý|tháng))?)"
 )
 # Sections that hand out the work: "TỔ CHỨC THỰC HIỆN", "PHÂN CÔNG NHIỆM VỤ", "TRÁCH NHIỆM …".
-ORGANISING_RE = regex.compile(r"to chuc thuc hien|phan cong|trach nhiem")
+ORGANISING_RE = regex.compile(r"to chuc thuc hien|phan cong|trach nhiem|kien nghi|de nghi")
 CLAUSE_END = regex.compile(r"[.;!?](?=\s|$)|\.{3}|…")
 _SUBJECT_INTRO = regex.compile(r"^(?:Đề\s+nghị|Giao|Yêu\s+cầu|Căn\s+cứ[^,]{0,200},)\s*", regex.IGNORECASE)
 
@@ -164,16 +164,33 @@ def _clause_start(text: str, pos: int) -> int:
     return cut
 
 
-def _prose(block: Block, section: str) -> _Draft | None:
-    """"X chủ trì, phối hợp với Y …": leads before each "chủ trì", partners after "phối hợp với"."""
+def _prose(block: Block, section: str, implicit: list[str] | None = None) -> _Draft | None:
+    """"X chủ trì, phối hợp với Y …": leads before each "chủ trì", partners after "phối hợp với".
+
+    ``implicit`` is the subject of an item headed by an agency ("2. Văn phòng UBND tỉnh" / "a)
+    Chủ trì, phối hợp với …"): a clause that starts at "Chủ trì" belongs to it."""
     text = block.text
-    hits = list(LEAD_VERB.finditer(text))
+    hits = list(LEAD_VERB.finditer(text)) + list(regex.finditer(r"^\s*(?:[-–+•*]\s*)?(?:[a-zđ]\)\s*)?Chủ\s+trì\b", text))
+    hits.sort(key=lambda m: m.start())
     leads: list[str] = []
     partners: list[str] = []
     first = None
     for h in hits:
+        if implicit and h.group(0).lstrip(" -–+•*").lstrip("abcdđeghiklmnopqrstuvxy) ").startswith("Chủ"):
+            leads += implicit
+            first = (_clause_start(text, h.start()), h)
+            break
+        if h.group(0).strip().startswith(("Chủ", "-", "+", "•", "*")) or regex.match(r"[a-zđ]\)", h.group(0).strip()):
+            continue
         start = _clause_start(text, h.start())
         subject = _SUBJECT_INTRO.sub("", text[start:h.start()].strip())
+        if subject and not is_agency_start(subject):
+            # "Định kỳ, Thường trực Ủy ban … chủ trì": skip a leading adverbial phrase
+            for cm in regex.finditer(r",\s+", subject):
+                if is_agency_start(subject[cm.end():]):
+                    start += len(text[start:h.start()]) - len(text[start:h.start()].lstrip()) + cm.end()
+                    subject = subject[cm.end():]
+                    break
         if subject and is_agency_start(subject):
             items = split_agencies(subject)
             if items:
@@ -262,11 +279,13 @@ def _table_tasks(sk: Skeleton) -> list[_Draft]:
 
 def extract_tasks(sk: Skeleton) -> list[Task]:
     drafts: list[_Draft] = []
+    subject_of: dict[str, list[str]] = {}  # id of an agency-headed item → its agencies
     for node in sk.nodes():
         found = _labelled(node)
+        implicit = next((subject_of[a.id] for a in [node, *node.ancestors()] if a.id in subject_of), None)
         if not found:
             for b in [node.head, *node.body]:
-                d = _prose(b, node.id)
+                d = _prose(b, node.id, implicit if b is not node.head or node.parent is not None else None)
                 if d is not None:
                     if b is node.head:
                         d.description = node.heading[:500] if len(node.heading) > 20 else d.description
@@ -278,12 +297,18 @@ def extract_tasks(sk: Skeleton) -> list[Task]:
             d = _subject(node)
             if d is not None:
                 found.append(d)
+                subject_of[node.id] = d.lead
         if found and not any(d.timeline for d in found):
             own = " ".join(b.text for b in node.own_blocks())
             tl = find_timeline(own)
             if tl and len(found) == 1:
                 found[0].timeline = tl
         drafts += found
+    # the deepest section owns an assignment: an agency-headed item whose sub-items carry its
+    # tasks is not a task of its own
+    owners = {d.section for d in drafts}
+    drafts = [d for d in drafts if not (d.section in subject_of and d.source == "prose" and d.lead == subject_of[d.section]
+                                        and any(o.startswith(d.section + ".") for o in owners))]
     drafts += _table_tasks(sk)
     tasks: list[Task] = []
     counts: dict[str, int] = {}
