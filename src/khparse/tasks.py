@@ -269,12 +269,19 @@ def _table_tasks(sk: Skeleton) -> list[_Draft]:
         owner = sk.table_owner.get(t.index)
         if tt is None or owner is None:
             continue
-        for r in tt.rows:
-            section = f"{owner}.{r.group}" if r.group and sk.node(f"{owner}.{r.group}") else owner
+        for k, r in enumerate(tt.rows, 1):
+            # a row carries its own id ("PL.II.5"), under its Roman group where the table has them
+            base = f"{owner}.{r.group}" if r.group else owner
+            section = f"{base}.{r.stt or k}"
             prov = Provenance(page=t.page, line=t.line + r.row, origin="table")
-            drafts.append(_Draft(section, r.content[:500], prov, "table", split_agencies(r.lead),
-                                 split_agencies(r.partner), r.time or None, r.product or None))
+            drafts.append(_Draft(section, r.content[:500], prov, "table", _agency_cell(r.lead),
+                                 _agency_cell(r.partner), r.time or None, r.product or None))
     return drafts
+
+
+def _agency_cell(text: str) -> list[str]:
+    """Agencies of a table cell; "Theo phân công tại Quyết định số …" names none."""
+    return [a for a in split_agencies(text) if is_agency_start(a)]
 
 
 def extract_tasks(sk: Skeleton) -> list[Task]:
