@@ -342,3 +342,21 @@ def test_sample_plan_extracts_no_not_target(seed: str) -> None:
             continue
         # a probe may sit inside a target's raw (an age qualifier) but is never a target's raw itself
         assert probe not in raws, json.dumps(nt, ensure_ascii=False)
+
+
+def test_a_baseline_year_is_no_horizon() -> None:
+    """tvpl-trunc-yenbai-kh-01.json: a run-in heading '… so với năm 2019' under a 2020 plan."""
+    n = node("II.1", "Phấn đấu giảm tai nạn giao thông từ 5%-10% cả 3 tiêu chí (số vụ, số người chết, số "
+             "người bị thương) so với năm 2019", [])
+    n.head = block("1. " + n.heading)
+    (t,) = extract_targets(skeleton([n], "KẾ HOẠCH\nBảo đảm trật tự an toàn giao thông năm 2020"))
+    assert (t.comparator, t.value, t.value_max, t.year) == ("range", 5, 10, 2020)
+    assert t.indicator == "Phấn đấu giảm tai nạn giao thông"
+
+
+def test_reports_keep_only_forward_looking_parts() -> None:
+    done = node("II", "KẾT QUẢ THỰC HIỆN CÔNG TÁC CẢI CÁCH HÀNH CHÍNH", ["- Tỷ lệ hồ sơ trực tuyến đạt 85%."])
+    chung = node("I", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", ["- Tổ chức 03 hội nghị đối thoại với 342 doanh nghiệp."])
+    plan = node("IV", "PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM NĂM 2026", ["- Tỷ lệ hồ sơ trực tuyến đạt tối thiểu 90%."])
+    ts = extract_targets(skeleton([chung, done, plan], "BÁO CÁO\nKết quả cải cách hành chính năm 2025"))
+    assert [(t.section, t.comparator, t.value, t.year) for t in ts] == [("IV", ">=", 90, 2026)]

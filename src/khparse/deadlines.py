@@ -39,6 +39,7 @@ from .models import Deadline, DeadlineKind, Provenance
 from .numbers import nfc_with_offsets
 from .source import Table
 from .structure import Block, Node, Skeleton
+from .targets import in_results_context, is_report
 
 _VI = regex.VERBOSE | regex.IGNORECASE
 
@@ -137,9 +138,14 @@ def extract_deadlines(skel: Skeleton) -> list[Deadline]:
     preamble (citations) only when the document has no section tree at all."""
     out: list[tuple[tuple[int, int], Deadline]] = []  # (node index, order within it)
     nodes = list(skel.nodes())
+    report = is_report(skel)
     for k, node in enumerate(nodes):
+        if in_results_context(node, report):
+            continue  # 'Trong năm 2025, tỉnh đã tổ chức …' in a report is no deadline
         for block, start in _blocks_of(node):
             for d in deadlines_in_text(block, node.id, start=start):
+                if block is node.head and _is_title_scope(node, d):
+                    continue
                 out.append(((k, len(out)), d))
     if not skel.roots:
         # no section tree was found (a flattened export): the body is all preamble, so read it
@@ -151,6 +157,8 @@ def extract_deadlines(skel: Skeleton) -> list[Deadline]:
         for n in nodes:
             if n.head.lines and n.head.lines[0].line <= table.line:
                 owner = n
+        if (owner is not None and in_results_context(owner, report)) or (owner is None and report):
+            continue
         k = nodes.index(owner) if owner is not None else len(nodes)
         for d in extract_table_deadlines(table, owner.id if owner else "PL"):
             out.append(((k, 1_000_000 + len(out)), d))  # after the text of the section it stands in
@@ -228,6 +236,12 @@ def extract_table_deadlines(table: Table, section_id: str) -> list[Deadline]:
                                 date=hit.date, month_day=hit.month_day,
                                 provenance=Provenance(page=table.page, line=table.line, origin="table")))
     return out
+
+
+def _is_title_scope(node: Node, d: Deadline) -> bool:
+    """'III. NỘI DUNG TUYÊN TRUYỀN TRONG NĂM 2026': a year in a short heading is its scope."""
+    return (d.kind == "once" and d.date is not None and len(d.date) == 4
+            and d.raw.casefold() in node.heading.casefold() and len(node.heading.split()) <= 12)
 
 
 def _merged_row(r: list[str]) -> bool:

@@ -96,7 +96,7 @@ def parse_vn_number(text: str) -> VNNumber | None:
     if value is None:
         return None
     if m.group("sign") in ("-", "−"):
-        value = -value
+        value = value.copy_negate()
     printed = (m.group("sign") + m.group("num")) if m.group("sign") else m.group("num")
     return VNNumber(value, printed)
 

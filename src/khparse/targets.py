@@ -94,9 +94,11 @@ _DENOM = r"(?:\s?/\s?(?:\d[\d.]*\s)?\p{L}+(?:\s(?i:dân))?)"
 # '12 người/vạn dân', '40 giường bệnh/10.000 dân'.
 _DENOM_COUNTED = (r"(?:\s?/\s?(?i:\d[\d.]*\s+\p{L}+|vạn\s+dân|nghìn\s+dân|người|dân|hộ|ha|năm|tháng|xã"
                   r"|km²|km2)(?![\p{L}]))")
+# 'đồng' is also the first syllable of words: '2050 đồng bộ', 'đồng thời' are no money.
+_NOT_WORD = r"(?!\s+(?i:bộ|thời|đều|chí|loạt|nhất|dạng|hành|tình|ý|cảm|lòng|bào|khởi|phục)(?![\p{L}]))"
 UNIT_PATTERN = rf"""
     (?P<pct>%(?:\s?/\s?(?i:năm|tháng|quý|ngày))?)                       # 40%  12%/năm
-  | (?P<measure>(?:{_alt(MEASURE_UNITS)})(?:\s?\p{{Ll}}+{_DENOM}|{_DENOM}*))(?![\p{{L}}\d])  # m² sàn/người
+  | (?P<measure>(?:{_alt(MEASURE_UNITS)})(?:\s?\p{{Ll}}+{_DENOM}|{_DENOM}*))(?![\p{{L}}\d]){_NOT_WORD}  # m² sàn/người
   | (?P<duration>(?i:{_alt(DURATION_UNITS)}))(?![\p{{L}}\d/])          # 75 tuổi  68 năm
   | (?P<counted>(?i:{_alt(COUNTED_UNITS)}){_DENOM_COUNTED}?)(?![\p{{L}}\d])   # 74.900 căn hộ  12 KCN
 """
@@ -116,6 +118,8 @@ MASK = regex.compile(
     | (?P<month>(?<![\p{{L}}])(?i:tháng|quý)\s+\d{{1,2}}(?!\d))
     # period '2021-2025', '2021 - 2030'
     | (?P<period>(?<![\d.,])(?:19|20)\d{{2}}\s*[-–]\s*(?:19|20)\d{{2}}(?!\d))
+    # a year after a time word, whatever follows: 'tầm nhìn đến năm 2050, đồng bộ với …'
+    | (?P<yearword>(?<![\p{{L}}])(?i:năm|tầm\s+nhìn|giai\s+đoạn|thời\s+kỳ|niên\s+độ)\s+(?:19|20)\d{{2}}(?!\d))
     # a bare year 'năm 2030', 'tầm nhìn 2045' (not '2030 căn hộ')
     | (?P<year>(?<![\d.,])(?:19|20)\d{{2}}(?![\d]|[.,]\d)(?!\s?(?:{UNIT_PATTERN})))
     # ordinal 'lần thứ 4', 'Kỳ họp thứ 9'
@@ -186,6 +190,9 @@ HEAD_NOUN = regex.compile(
         |số(?!\s+(?:hóa|hoá))(?=\s+\p{L}))(?![\p{L}])""",
     _VI,
 )
+# Text after a figure that starts with a preposition is a scope, not what is measured:
+# 'giảm từ 5% ÷ 10% trên cả 3 tiêu chí …', '5%-10% cả 3 tiêu chí … so với năm 2019'.
+PREP_START = regex.compile(r"(?:trên|cả|so\s+với|cho|tại|ở|của|đối\s+với|về|theo|với|trong)(?![\p{L}])", _VI)
 # Words trimmed from the ends of an indicator span.
 _LEAD_JUNK = regex.compile(
     r"""(?:\s|[-–+•*:,;]|\(?[a-zđ]\)\s|\d+(?:\.\d+)*\.\s
@@ -198,7 +205,8 @@ _TRAIL_JUNK = regex.compile(
         |(?<![\p{L}])(?:đạt(?:\s+được)?|là|lên|còn|bằng|ở\s+mức|và|từ)(?![\p{L}])
         |(?<![\p{L}])(?:vào|trong|đến\s+hết|đến|tới|cuối|hết|so\s+với(?:\s+cùng\s+kỳ)?|so\s+với)\s+năm\s+\d{4}(?!\d)
         |(?<![\p{L}])(?:trong\s+)?giai\s+đoạn\s+\d{4}\s*[-–]\s*\d{4}
-        |(?<![\p{L}])trở\s+(?:lên|xuống))+$""",
+        |(?<![\p{L}])trở\s+(?:lên|xuống)
+        |(?<![\p{L}])(?:như\s+sau|sau|cụ\s+thể|dưới\s+đây)(?![\p{L}]))+$""",
     _VI,
 )
 
@@ -215,6 +223,11 @@ YEAR_LEADING = regex.compile(
     r"(?<![\p{L}])(?:đến\s+hết|đến|tới|vào|trong|cuối|hết|riêng|ngay\s+trong)\s+năm\s+(?P<y>(?:19|20)\d{2})(?!\d)",
     _VI,
 )
+# Where a figure-first indicator stops: at a time adverbial ('ngay trong năm 2025', 'so với năm 2017').
+_YEAR_CUT = regex.compile(
+    r"(?<![\p{L}])(?:ngay\s+trong|trong|vào|đến\s+hết|đến|tới|cuối|hết|so\s+với(?:\s+cùng\s+kỳ)?)\s+năm\s+(?:19|20)\d{2}",
+    _VI,
+)
 # A heading's or title's horizon: 'ĐẾN NĂM 2030', 'năm 2026', 'GIAI ĐOẠN 2026-2030', after any
 # 'tầm nhìn đến năm 2045' is set aside (used only when nothing else is given).
 HORIZON = regex.compile(
@@ -222,12 +235,20 @@ HORIZON = regex.compile(
       | (?<![\p{L}])(?:giai\s+đoạn|thời\s+kỳ)\s+(?:19|20)\d{2}\s*[-–]\s*(?P<y>(?:19|20)\d{2})(?!\d)""",
     _VI,
 )
+BASELINE = regex.compile(r"(?<![\p{L}])so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:19|20)\d{2}", _VI)
 VISION = regex.compile(r"(?<![\p{L}])tầm\s+nhìn\s+(?:đến\s+)?(?:năm\s+)?(?:19|20)\d{2}", _VI)
 # Headings whose figures are results, not commitments.
+# Anchored at the start: a run-in heading such as '3. Sở … tổng hợp kết quả thực hiện kế hoạch này
+# gửi UBND tỉnh trước ngày 31/12 hàng năm' is a duty, not a results part.
 RESULTS_HEADING = regex.compile(
-    r"""(?<![\p{L}])(?:kết\s+quả\s+(?:thực\s+hiện|đạt\s+được|triển\s+khai)|tình\s+hình\s+thực\s+hiện
-        |thực\s+trạng|đánh\s+giá\s+(?:kết\s+quả|tình\s+hình|việc\s+thực\s+hiện)|những\s+kết\s+quả
-        |bối\s+cảnh|hiện\s+trạng)""",
+    r"""^\W*(?:về\s+|những\s+|đánh\s+giá\s+)?(?:kết\s+quả\s+(?:thực\s+hiện|đạt\s+được|triển\s+khai)
+        |tình\s+hình(?:\s+và\s+kết\s+quả)?\s+thực\s+hiện|thực\s+trạng|đánh\s+giá\s+(?:kết\s+quả|tình\s+hình|việc\s+thực\s+hiện|chung)
+        |kết\s+quả|bối\s+cảnh|hiện\s+trạng)(?![\p{L}])""",
+    _VI,
+)
+# Forward-looking parts of a report: 'PHƯƠNG HƯỚNG, NHIỆM VỤ …', 'Mục tiêu', 'Giải pháp', 'Kiến nghị'.
+FORWARD_HEADING = regex.compile(
+    r"^\W*(?:phương\s+hướng|nhiệm\s+vụ|mục\s+tiêu|giải\s+pháp|kế\s+hoạch|đề\s+xuất|kiến\s+nghị)(?![\p{L}])",
     _VI,
 )
 # Section labels at the start of a heading paragraph: 'II.', '6.5.', 'a)', 'PHỤ LỤC I'.
@@ -299,10 +320,11 @@ class _Phrase:
 def extract_targets(skel: Skeleton) -> list[Target]:
     """Every quantitative commitment in the section tree and in target tables, ids T1… in order."""
     title_year = _title_horizon(skel)
+    report = is_report(skel)
     found: list[tuple[tuple[int, int], Target]] = []  # (node index, order within it)
     nodes = list(skel.nodes())
     for k, node in enumerate(nodes):
-        if _in_results_context(node):
+        if in_results_context(node, report):
             continue
         horizon = _node_horizon(node)
         if horizon is None:
@@ -312,6 +334,8 @@ def extract_targets(skel: Skeleton) -> list[Target]:
                 found.append(((k, len(found)), t))
     for table in skel.tables:
         owner = _owner_of_table(nodes, table)
+        if (owner is not None and in_results_context(owner, report)) or (owner is None and report):
+            continue
         k = nodes.index(owner) if owner is not None else len(nodes)
         sid = owner.id if owner is not None else "PL"
         horizon = _node_horizon(owner) if owner is not None else None
@@ -344,13 +368,24 @@ def _blocks_of(node: Node) -> Iterator[tuple[Block, int]]:
         yield b, 0
 
 
-def _in_results_context(node: Node) -> bool:
-    return any(RESULTS_HEADING.search(n.heading) for n in [node, *node.ancestors()])
+def in_results_context(node: Node, report: bool = False) -> bool:
+    """Figures here are results, not commitments: a results heading, or in a report ('BÁO CÁO')
+    any part that is not forward-looking ('PHƯƠNG HƯỚNG, NHIỆM VỤ … NĂM 2026')."""
+    chain = [node, *node.ancestors()]
+    if any(RESULTS_HEADING.search(n.heading) for n in chain):
+        return True
+    return report and not any(FORWARD_HEADING.search(n.heading) for n in chain)
+
+
+def is_report(skel: Skeleton) -> bool:
+    """The document type line says 'BÁO CÁO' (a report: mostly results)."""
+    first = next((" ".join(ln.text.split()) for ln in skel.title_lines if ln.text.strip()), "")
+    return bool(regex.match(r"(?i)báo\s+cáo\b", first))
 
 
 def _horizon_of(text: str) -> int | None:
     """The plan horizon a heading or title states, vision years only as a last resort."""
-    main = VISION.sub(" ", text)
+    main = BASELINE.sub(" ", VISION.sub(" ", text))
     m = HORIZON.search(main)
     if m:
         return int(m.group("y"))
@@ -604,6 +639,10 @@ def _phrases(tx: _Text, cs: int, ce: int, figs: list[_Figure]) -> list[_Phrase]:
                     end, nxt_start = first_sep[0], first_sep[1]
                 else:
                     end, nxt_start = seps[-1][0], seps[-1][1]
+                    # '…, đảm bảo đến năm 2030, ít nhất 50% xã …': the year opens the next phrase
+                    lead = YEAR_LEADING.search(tx.norm, seps[-2][1] if len(seps) > 1 else f.end, end)
+                    if lead is not None and not tx.norm[lead.end():end].strip():
+                        end, nxt_start = lead.start(), lead.start()
             else:
                 end, nxt_start = f.end, f.end
         ph = _Phrase(f, start, _phrase_end(tx.norm, f, start, end, parens))
@@ -662,12 +701,16 @@ def _indicators(tx: _Text, phrases: list[_Phrase], parens: list[tuple[int, int]]
         # an indicator named after the figure: '100% hộ gia đình …', '74.900 căn hộ nhà ở xã hội …'
         a_from = f.unit_start if f.kind == "counted" else f.end
         a_s, a_e = _trim(tx.norm, a_from, ph.end, parens)
+        cut = _YEAR_CUT.search(tx.norm, a_s, a_e)  # '… không có ma túy ngay trong năm 2025 và …'
+        if cut is not None and cut.start() > a_s:
+            a_s, a_e = _trim(tx.norm, a_s, cut.start())
         head = HEAD_NOUN.search(tx.norm, b_s, b_e) if b_e > b_s else None
         if head is not None:
             ph.indicator, ph.from_before = tx.raw(head.start(), b_e), True
             if f.kind == "counted" and f.unit.casefold() not in ph.indicator.casefold():
                 ph.indicator += " " + tx.raw(f.unit_start, f.end).split("/")[0]  # 'Tổng số' + ' KCN'
-        elif a_e > a_s and regex.search(r"\p{L}", tx.norm[a_s:a_e]):
+        elif a_e > a_s and regex.search(r"\p{L}", tx.norm[a_s:a_e]) and not (
+                PREP_START.match(tx.norm, a_s) and b_e > b_s):
             ph.indicator = tx.raw(a_s, a_e)
         elif b_e > b_s:
             ph.indicator, ph.from_before = tx.raw(b_s, b_e), True
