@@ -9,7 +9,7 @@ rejects "khóa XIII", "giai đoạn 2021-2025" and list items that merely look n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
@@ -76,6 +76,25 @@ def _split_caps_tail(line: Line) -> tuple[Line, Line | None]:
     head = Line(line.text[: m.start()].strip(), line.line, line.page, line.origin, line.x0, line.region)
     rest = Line(line.text[m.end():].strip(), line.line, line.page, line.origin, None, line.region)
     return head, rest
+
+
+_SEGMENT = regex.compile(r"\S(?:.*?\S)?(?=\s{6,}|\s*$)")
+
+
+def by_columns(lines: list[Line]) -> list[Line]:
+    """Layout text prints the header and signature tables side by side ("Nơi nhận:      T/M.
+    ĐOÀN KIỂM TRA"): read the left column top to bottom, then the right one, as readers with
+    positions do. Lines without wide gaps pass through unchanged."""
+    if not any(regex.search(r"\S\s{6,}\S", ln.text) for ln in lines):
+        return lines
+    segs: list[tuple[int, Line]] = []
+    for ln in lines:
+        for m in _SEGMENT.finditer(ln.text):
+            segs.append((m.start(), replace(ln, text=m.group(0))))
+    width = max((c + len(seg.text) for c, seg in segs), default=80)
+    left = [seg for c, seg in segs if c < width * 0.35]
+    right = [seg for c, seg in segs if c >= width * 0.35]
+    return left + right
 
 
 def split_regions(lines: list[Line]) -> Regions:
@@ -149,8 +168,8 @@ def split_regions(lines: list[Line]) -> Regions:
     elif app is not None:
         appendix = body[app:]
         body = body[:app]
-    closing = closing_tagged + closing
-    return Regions(header, type_line, title, body, closing, appendix)
+    closing = closing_tagged + by_columns(closing)
+    return Regions(by_columns(header), type_line, title, body, closing, appendix)
 
 
 # --- the tree -------------------------------------------------------------------------------
