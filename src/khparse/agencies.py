@@ -100,7 +100,8 @@ def split_agencies(text: str, *, prose: bool = False) -> list[str]:
     items: list[str] = []
     for p in pieces:
         # "Ủy ban Mặt trận Tổ quốc và các tổ chức chính trị - xã hội các cấp": "và" + a new head
-        sub = regex.split(r"\s+(?:và|cùng)\s+(?=(?:các\s+\p{Ll}|" + _HEAD_RE.pattern[1:] + r"))", p)
+        sub = regex.split(r"(?<=\S\s+\S+)\s+(?:và|cùng)\s+(?=(?:các\s+\p{Ll}|" + _HEAD_RE.pattern[1:] + r"))", p)
+        # (a lone head word before "và" is not an agency: "Báo và Đài Phát thanh, Truyền hình")
         for k, q in enumerate(sub):
             starts = is_agency_start(q)
             if items and not starts and k == 0:

@@ -78,22 +78,35 @@ def _split_caps_tail(line: Line) -> tuple[Line, Line | None]:
     return head, rest
 
 
-_SEGMENT = regex.compile(r"\S(?:.*?\S)?(?=\s{6,}|\s*$)")
+_GAP = regex.compile(r"\s{6,}(?=\S)")
 
 
 def by_columns(lines: list[Line]) -> list[Line]:
     """Layout text prints the header and signature tables side by side ("Nơi nhận:      T/M.
     ĐOÀN KIỂM TRA"): read the left column top to bottom, then the right one, as readers with
-    positions do. Lines without wide gaps pass through unchanged."""
-    if not any(regex.search(r"\S\s{6,}\S", ln.text) for ln in lines):
+    positions do. Only plain-text lines are touched (DOCX/PDF readers already order cells), and a
+    line splits only at a gap that reaches the right column ("Số:        /KH-UBND" stays whole)."""
+    plain = [ln for ln in lines if ln.origin == "text"]
+    if not any(_GAP.search(ln.text.strip()) for ln in plain):
         return lines
-    segs: list[tuple[int, Line]] = []
+    width = max(len(ln.text.rstrip()) for ln in plain)
+    left: list[Line] = []
+    right: list[Line] = []
     for ln in lines:
-        for m in _SEGMENT.finditer(ln.text):
-            segs.append((m.start(), replace(ln, text=m.group(0))))
-    width = max((c + len(seg.text) for c, seg in segs), default=80)
-    left = [seg for c, seg in segs if c < width * 0.35]
-    right = [seg for c, seg in segs if c >= width * 0.35]
+        text = ln.text.rstrip()
+        indent = len(text) - len(text.lstrip())
+        if ln.origin != "text":
+            left.append(ln)
+            continue
+        if indent >= width * 0.35:
+            right.append(replace(ln, text=text.strip()))
+            continue
+        cut = next((m for m in _GAP.finditer(text, indent) if m.end() >= width * 0.35), None)
+        if cut is None:
+            left.append(replace(ln, text=text.strip()))
+        else:
+            left.append(replace(ln, text=text[: cut.start()].strip()))
+            right.append(replace(ln, text=text[cut.end():].strip()))
     return left + right
 
 
@@ -140,8 +153,9 @@ def split_regions(lines: list[Line]) -> Regions:
                     lead = [tail]
                     break
                 continue
-            if n > 0 and (BODY_OPENER_RE.match(ln.text) or MARKER_RE.match(ln.text) or ln.origin == "docx"):
-                break  # a sentence-case title ends where the body opens (a DOCX title is one paragraph)
+            if n > 0 and (BODY_OPENER_RE.match(ln.text) or MARKER_RE.match(ln.text)
+                          or (ln.origin == "docx" and len(ln.text) > 160)):
+                break  # a sentence-case title ends where the body opens (a DOCX paragraph of prose)
             title.append(ln)
             body_start = k + 1
         body = lead + rest[body_start:]
@@ -189,7 +203,7 @@ def split_heading(text: str) -> tuple[str, str]:
     ("Mục đích - Triển khai thực hiện …"): a bullet dash after a few words ends the heading,
     unless it is the hyphen of a name ("Sở Lao động - Thương binh và Xã hội")."""
     b = _RUN_IN_BULLET.search(text)
-    if b and b.start() <= 60 and not regex.search(r"[.;:]", text[: b.start()]) \
+    if b and b.start() <= 60 and not regex.search(r"[.;:(]", text[: b.start()]) \
             and not _HYPHEN_NAME_END.search(text[: b.start()]) and ":" not in text[b.end(): b.end() + 30]:
         return text[: b.start()].strip().rstrip(":.; "), text[b.start():].strip()
     m = _SENTENCE_END.search(text)

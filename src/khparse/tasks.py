@@ -184,6 +184,11 @@ def _prose(block: Block, section: str, implicit: list[str] | None = None) -> _Dr
             continue
         start = _clause_start(text, h.start())
         subject = _SUBJECT_INTRO.sub("", text[start:h.start()].strip())
+        giao = regex.search(r"\bgiao\s+(?=\p{Lu})", subject)
+        if giao and is_agency_start(subject[giao.end():]):
+            # "Chủ tịch UBND tỉnh giao Sở Nội vụ chủ trì": the one given the task leads it
+            start += len(text[start:h.start()]) - len(text[start:h.start()].lstrip()) + giao.end()
+            subject = subject[giao.end():]
         if subject and not is_agency_start(subject):
             # "Định kỳ, Thường trực Ủy ban … chủ trì": skip a leading adverbial phrase
             for cm in regex.finditer(r",\s+", subject):
