@@ -748,7 +748,7 @@ def print_summary(outcome: BatchOutcome, max_failures: int = 8) -> None:
         fail = Table(show_header=True, header_style="bold red")
         fail.add_column("failed input", no_wrap=True, overflow="ellipsis", min_width=24, max_width=50)
         fail.add_column("kind", no_wrap=True, min_width=10)
-        fail.add_column("error", no_wrap=True, overflow="ellipsis")
+        fail.add_column("error", no_wrap=True, overflow="ellipsis", ratio=1)
         for r in failures[:max_failures]:
             fail.add_row(r.input, r.kind, r.error)
         console.print(fail)
