@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SAMPLE := samples/kh-30-bacgiang.txt
 
-.PHONY: install run test lint schema
+.PHONY: install run test lint schema bench-batch
 
 ## install: create .venv if missing and install khparse (editable) with its dev tools
 install:
@@ -27,3 +27,7 @@ lint:
 ## schema: regenerate the committed JSON Schema from the pydantic models
 schema:
 	$(BIN)/khparse schema -o schemas/plan.schema.json
+
+## bench-batch: batch throughput (--jobs 1 vs 2, speedup) and peak RSS per worker (N vs 10xN files)
+bench-batch:
+	$(BIN)/python bench/bench_batch.py
