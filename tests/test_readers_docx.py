@@ -137,6 +137,8 @@ def test_broken_document_xml_is_corrupt(tmp_path: Path) -> None:
         read(target)
 
 
-def test_legacy_doc_is_refused_for_now() -> None:
-    with pytest.raises(UnsupportedFormat, match=r"legacy Word \.doc"):
-        read(shared("corpus/lamdong-kh-ubnd-kmt-2026-v1.doc"))
+def test_ole_file_that_is_not_word_is_unsupported(tmp_path: Path) -> None:
+    target = tmp_path / "sheet.doc"
+    target.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))
+    with pytest.raises(UnsupportedFormat):
+        read(target)

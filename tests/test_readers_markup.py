@@ -103,3 +103,4 @@ def test_markdown_detection_and_inline_rules() -> None:
     assert looks_like_markdown("# KẾ HOẠCH\n\n**I. MỤC ĐÍCH**\n\n**1. Mục đích**\n")
     assert strip_inline("**2.1. Để thể chế hoá** *Nơi nhận:* [CP](http://x) \\- a_b_c") == \
         "2.1. Để thể chế hoá Nơi nhận: CP - a_b_c"
+    assert strip_inline("Bộ LĐ-TB&amp;XH;&nbsp;TB&XH<br>x") == "Bộ LĐ-TB&XH; TB&XH x"

@@ -44,6 +44,9 @@ _TABLE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
 _TABLE_SEP = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 # "**I.**" bold in the body: a line that is bold markup (counts toward detection).
 _BOLD_LINE = regex.compile(r"\*\*\S.*?\*\*")
+# The HTML entities converters leave in text ("&nbsp;", "&amp;"); others are left as printed.
+_ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
+_ENTITY = regex.compile("|".join(regex.escape(k) for k in _ENTITIES))
 # Unescaped "|" separating pipe-table cells.
 _CELL_SPLIT = regex.compile(r"(?<!\\)\|")
 
@@ -73,7 +76,8 @@ def strip_inline(text: str, *, br: str = " ") -> str:
         text = _BOLD.sub(lambda m: m["text"], text)
         text = _ITALIC.sub(lambda m: m["text"], text)
     text = _STRIKE.sub(lambda m: m["text"], text)
-    return _ESCAPE.sub(lambda m: m["ch"], text)
+    text = _ESCAPE.sub(lambda m: m["ch"], text)
+    return _ENTITY.sub(lambda m: _ENTITIES[m[0]], text)
 
 
 def _cells(row: str) -> list[str]:

@@ -38,6 +38,8 @@ _STAMP = regex.compile(
     r"Signature|Cơ\s+quan\s*:|Email\s*:)",
     regex.IGNORECASE,
 )
+# "PHỤ LỤC", "Phụ lục I": an appendix title ends whatever block precedes it.
+_APPENDIX = regex.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục)\b")
 _MIN_LETTERS = 40  # fewer printed letters than this (after stamps) = no usable text on the page
 _MIN_VI_SHARE = 0.95  # measured: text pages 1.0; broken ToUnicode maps (laocai-kh-1105) 0.75-0.81
 
@@ -250,10 +252,12 @@ def _drop_page_number(lines: list[_Raw], page: int, height: float) -> list[_Raw]
 
 def _split_x(pg: _Page, line: _Raw, x_split: float) -> tuple[_Raw | None, _Raw | None]:
     """Split ``line`` into its left and right column parts at ``x_split`` (a real gap is required)."""
-    if line.x1 <= x_split or not line.chars:
+    if line.x1 <= x_split:
         return line, None
     if line.x0 >= x_split - 1:
         return None, line
+    if not line.chars:  # no character positions (text/positions mismatch): by the line's centre
+        return (line, None) if (line.x0 + line.x1) / 2 < x_split else (None, line)
     tp = pg.textpage
     prev_right = line.x0
     for k, ci in enumerate(line.chars):
@@ -301,16 +305,20 @@ def _mark_header(pg: _Page) -> None:
     title = next((i for i, ln in enumerate(pg.lines[:40]) if TITLE_LINE.match(ln.text)), None)
     if title is None or title == 0:
         return
-    head = pg.lines[:title]
+    t = pg.lines[title]
+    # above the title on the page, whatever the stream order (a header table drawn late)
+    late = [i for i, ln in enumerate(pg.lines) if i > title and ln.chars and ln.bottom > t.top]
+    head = pg.lines[:title] + [pg.lines[i] for i in late]
     if not any(ln.chars for ln in head):
         return
+    rest = [ln for i, ln in enumerate(pg.lines) if i >= title and i not in set(late)]
     x_split = pg.width * 0.45
     for ln in head:
         m = MOTTO.search(ln.text)
         if m:
             x_split = _char_x(pg, ln, m.start()) - 2
             break
-    pg.lines = _column_order(pg, head, x_split, "header") + pg.lines[title:]
+    pg.lines = _column_order(pg, head, x_split, "header") + rest
 
 
 def _mark_closing(pages: list[_Page]) -> None:
@@ -339,12 +347,13 @@ def _mark_closing(pages: list[_Page]) -> None:
         return
     pg = pages[anchor[0]]
     a = pg.lines[anchor[1]]
-    if not a.chars:
+    if a.top <= a.bottom:  # no positions on this page (text and char indices disagreed)
         return
     height = max(a.top - a.bottom, 4.0)
     limit_top = a.top + max(0.6 * height, 4.0)
     wide = 0.6 * pg.width
-    below = [ln for ln in pg.lines if ln.top < a.bottom and ln.x1 - ln.x0 > wide and ln.region == "body"]
+    below = [ln for ln in pg.lines if ln.top < a.bottom and ln.region == "body"
+             and (ln.x1 - ln.x0 > wide or _APPENDIX.match(ln.text) or TITLE_LINE.match(ln.text))]
     floor = max((ln.top for ln in below), default=float("-inf"))
     members = [i for i, ln in enumerate(pg.lines)
                if ln.region == "body" and ln.top <= limit_top and ln.bottom > floor
@@ -352,6 +361,17 @@ def _mark_closing(pages: list[_Page]) -> None:
     if not members:
         return
     block = [pg.lines[i] for i in members]
+    first = members[0]
+    chosen = set(members)
+    before = [ln for i, ln in enumerate(pg.lines) if i < first and i not in chosen]
+    after = [ln for i, ln in enumerate(pg.lines) if i > first and i not in chosen]
+    pg.lines = before + _closing_order(pg, block) + after
+    if not any(AUTHORITY.search(ln.text) for ln in block) and anchor[0] + 1 < len(pages):
+        _closing_continued(pages[anchor[0] + 1], wide)
+
+
+def _closing_order(pg: _Page, block: list[_Raw]) -> list[_Raw]:
+    """Block lines in reading order; the right column starts where the signer lines start."""
     starts = []
     for ln in block:
         m = AUTHORITY.search(ln.text)
@@ -360,12 +380,20 @@ def _mark_closing(pages: list[_Page]) -> None:
             starts.append(_char_x(pg, ln, off))
     right_starts = [x for x in starts if x > 0.3 * pg.width]
     x_split = min(right_starts) - 2 if right_starts else pg.width * 0.5
-    ordered = _column_order(pg, block, x_split, "closing")
-    first = members[0]
-    keep = [ln for i, ln in enumerate(pg.lines) if i not in set(members)]
-    before = [ln for ln in keep if pg.lines.index(ln) < first]
-    after = [ln for ln in keep if pg.lines.index(ln) > first]
-    pg.lines = before + ordered + after
+    return _column_order(pg, block, x_split, "closing")
+
+
+def _closing_continued(pg: _Page, wide: float) -> None:
+    """The signature block broken by a page end: the signer lines open the next page.
+
+    Taken only when the narrow lines at the top of that page include a signer-authority line.
+    """
+    n = 0
+    while (n < len(pg.lines) and pg.lines[n].region == "body" and pg.lines[n].x1 - pg.lines[n].x0 <= wide
+           and not TITLE_LINE.match(pg.lines[n].text) and not _APPENDIX.match(pg.lines[n].text) and n < 30):
+        n += 1
+    if n and any(AUTHORITY.search(ln.text) for ln in pg.lines[:n]):
+        pg.lines = _closing_order(pg, pg.lines[:n]) + pg.lines[n:]
 
 
 # ------------------------------------------------------------------ tables
