@@ -36,7 +36,11 @@ HEADS = (
 _HEAD_RE = regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in sorted(HEADS, key=len, reverse=True))
                          + r"|Lãnh\s+đạo(?=\s+(?:\p{Lu}|các\s)))(?![\p{L}])")  # "Lãnh đạo Sở Y tế", not the verb "Lãnh đạo, chỉ đạo"
 # Generic collectives written in lower case: "các sở, ban, ngành có liên quan", "chính quyền", "doanh nghiệp".
-_COLLECTIVE_START = regex.compile(r"^(?:[Cc]ác|[Nn]hững|[Mm]ọi|[Tt]oàn thể)\s+(?:\p{Ll}|Ủy\s+ban|Sở|Ban|Bộ|Hội|Đoàn|Tổ)")
+_COLLECTIVE_START = regex.compile(
+    r"^(?:[Cc]ác|[Nn]hững|[Mm]ọi|[Tt]oàn\s+thể)\s+(?:Ủy\s+ban|Sở|Ban|Bộ|Hội|Đoàn|Tổ|sở|ban|bộ|ngành|cơ\s+quan|đơn\s+vị|"
+    r"địa\s+phương|tổ\s+chức|đoàn\s+thể|doanh\s+nghiệp|hội|thành\s+viên|lực\s+lượng|xã|phường|huyện|quận|tỉnh|cấp|"
+    r"trường|cơ\s+sở|chủ\s+đầu\s+tư|nhà\s+trường|phòng|trung\s+tâm|chi\s+cục|cục|viện|bệnh\s+viện|hợp\s+tác\s+xã|"
+    r"cá\s+nhân|đại\s+biểu|chi\s+bộ|đảng\s+bộ|cấp\s+ủy|báo|đài|ngân\s+hàng|công\s+ty|tập\s+đoàn)\b")
 _GENERIC_CONT = regex.compile(r"^các\s+(?:ngành|cấp|địa phương|đơn vị|cơ quan|tổ chức|đoàn thể)\b")
 # Verbs that end an agency phrase in prose ("… thành phố căn cứ chức năng", "… liên quan giúp UBND tỉnh").
 VERBS = (

@@ -263,6 +263,16 @@ def _subject(node: Node) -> _Draft | None:
                   timeline)
 
 
+def _names_agency(node: Node) -> bool:
+    """A heading that is nothing but agencies ("b) Sở Y tế", "2.3. Công an tỉnh và các địa
+    phương") assigns the section's duties to them wherever it stands."""
+    head = collapse(node.heading).rstrip(":. ")
+    if not head or len(head) > 120 or not is_agency_start(_SUBJECT_INTRO.sub("", head)):
+        return False
+    items = split_agencies(_SUBJECT_INTRO.sub("", head), prose=True)
+    return bool(items) and fold_spaced(" ".join(items)) == fold_spaced(_SUBJECT_INTRO.sub("", head))
+
+
 def _in_organising(node: Node) -> bool:
     return any(a.kind == "roman" and ORGANISING_RE.search(fold_spaced(a.heading)) for a in [node, *node.ancestors()])
 
@@ -305,7 +315,7 @@ def extract_tasks(sk: Skeleton) -> list[Task]:
             if found:
                 # one task per section when the section's own paragraphs state one assignment
                 pass
-        if not found and _in_organising(node) and node.kind in ("arabic", "dotted", "letter"):
+        if not found and node.kind in ("arabic", "dotted", "letter") and (_in_organising(node) or _names_agency(node)):
             d = _subject(node)
             if d is not None:
                 found.append(d)

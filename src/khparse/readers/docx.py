@@ -19,14 +19,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..errors import CorruptInput, EmptyInput, UnsupportedFormat
+from ..errors import CorruptInput, EmptyInput, LimitExceeded, UnsupportedFormat
 from ..source import Line, SourceDoc, Table
 from .layout import CLOSING_MARK, HEADER_MARK, TITLE
 from .legacy import decode as legacy_decode
-from .legacy import encoding_for_font
+from .legacy import encoding_for_font, is_unicode_vietnamese
 
 # The document's default font when it is a TCVN3/VNI one (runs without their own rFonts).
 _LEGACY_DEFAULT: ContextVar[tuple[str, bool] | None] = ContextVar("_LEGACY_DEFAULT", default=None)
+_NO_LEGACY: ContextVar[bool] = ContextVar("_NO_LEGACY", default=False)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -40,6 +41,11 @@ _TRANSPARENT = {_SDT, _SDT_CONTENT, _CUSTOM_XML, f"{_W}ins", f"{_W}hyperlink", f
 # field codes, footnote marks.
 _SKIP = {f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent", f"{_MC}Fallback", f"{_W}pPr", f"{_W}rPr",
          f"{_W}instrText", f"{_W}delText", f"{_W}drawing", f"{_W}pict", f"{_W}object"}
+
+# ZIP-bomb guards, checked on the declared sizes before anything is inflated. The largest
+# document.xml in the corpus is ~3 MB; lxml needs ~5x its size to hold the tree.
+MAX_DOCUMENT_XML = 64 << 20
+MAX_UNPACKED = 256 << 20  # all parts together (python-docx loads every one, images included)
 
 _MAX_CLOSING_ROWS = 4  # signature tables have 1-3 rows; task tables with "CHỦ TỊCH" cells are long
 
@@ -74,6 +80,7 @@ def read_docx(name: str, data: bytes) -> SourceDoc:
                 what = ("spreadsheet (xlsx)" if "xl/workbook.xml" in names else
                         "OpenDocument file" if "mimetype" in names else "ZIP archive")
                 raise UnsupportedFormat(f"{name}: {what} without word/document.xml, not a Word document")
+            _check_unpacked_size(name, zf)
             bad = zf.testzip()
             if bad is not None:
                 raise CorruptInput(f"{name}: corrupt DOCX (member {bad} fails its CRC check)")
@@ -108,6 +115,20 @@ def read_docx(name: str, data: bytes) -> SourceDoc:
                      layout="paragraphs")
 
 
+def _check_unpacked_size(name: str, zf: zipfile.ZipFile) -> None:
+    """Refuse a ZIP bomb before inflating anything: python-docx loads every part into memory and
+    lxml builds a tree of each XML part. ``zipfile`` never inflates a member past its declared
+    size (it stops and fails the CRC), so the declared sizes are a safe bound."""
+    doc_xml = zf.getinfo("word/document.xml").file_size
+    total = sum(info.file_size for info in zf.infolist())
+    if doc_xml > MAX_DOCUMENT_XML:
+        raise LimitExceeded(f"{name}: word/document.xml unpacks to {doc_xml} bytes, more than the "
+                            f"{MAX_DOCUMENT_XML} allowed (a ZIP bomb?)")
+    if total > MAX_UNPACKED:
+        raise LimitExceeded(f"{name}: DOCX unpacks to {total} bytes, more than the {MAX_UNPACKED} "
+                            f"allowed (a ZIP bomb?)")
+
+
 def _blocks(container: Any) -> Iterator[Any]:
     """Block-level w:p / w:tbl children in order, looking through content controls."""
     for child in container.iterchildren():
@@ -123,6 +144,15 @@ def paragraph_text(p: Any) -> str:
     parts: list[str] = []
     _collect(p, parts)
     text = "".join(parts)
+    raw: list[str] = []
+    token = _NO_LEGACY.set(True)
+    try:
+        _collect(p, raw)
+    finally:
+        _NO_LEGACY.reset(token)
+    plain = "".join(raw)
+    if plain != text and is_unicode_vietnamese(plain):
+        text = plain  # a paragraph already in Unicode: its ".VnTime" font name is a leftover
     return text.strip("\n").rstrip()
 
 
@@ -159,11 +189,12 @@ def _run_legacy(run: Any) -> tuple[str, bool] | None:
 
 
 def _run(run: Any, parts: list[str]) -> None:
-    old = _run_legacy(run) if run.tag == _R else None
+    old = _run_legacy(run) if run.tag == _R and not _NO_LEGACY.get() else None
     for child in run.iterchildren():
         tag = child.tag
         if tag == f"{_W}t":
-            parts.append(legacy_decode(child.text or "", old[0], upper=old[1]) if old else (child.text or ""))
+            t = child.text or ""
+            parts.append(legacy_decode(t, old[0], upper=old[1]) if old else t)
         elif tag in (f"{_W}tab", f"{_W}ptab"):
             parts.append(" ")
         elif tag in (f"{_W}br", f"{_W}cr"):

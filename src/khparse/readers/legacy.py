@@ -226,7 +226,7 @@ def detect(text: str) -> str | None:
     Text already in Unicode Vietnamese has letters beyond Latin-1 (ạ ế ư ơ đ) that neither
     code page produces, so such text is never taken for legacy.
     """
-    if not _HIGH.search(text) or regex.search(r"[\u0100-\u024f\u1ea0-\u1ef9]", text):
+    if not _HIGH.search(text) or is_unicode_vietnamese(text):
         return None
     sample = text[:20000]
     base = _share(sample)
@@ -236,6 +236,15 @@ def detect(text: str) -> str | None:
         if share >= MIN_SHARE and share >= base + MARGIN and (best is None or share > best[0]):
             best = (share, name)
     return best[1] if best else None
+
+
+_UNICODE_VI = regex.compile(r"[\u0100-\u024f\u1ea0-\u1ef9]")
+
+
+def is_unicode_vietnamese(text: str) -> bool:
+    """Letters beyond Latin-1 (ạ ế ư ơ đ): the text is already Unicode, whatever its font says
+    (Word keeps a ".VnTime" font name on runs it has converted to Unicode)."""
+    return _UNICODE_VI.search(text) is not None
 
 
 def decode(text: str, encoding: str, *, upper: bool = False) -> str:
