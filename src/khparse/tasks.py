@@ -304,22 +304,30 @@ def extract_tasks(sk: Skeleton) -> list[Task]:
     subject_of: dict[str, list[str]] = {}  # id of an agency-headed item → its agencies
     for node in sk.nodes():
         found = _labelled(node)
-        implicit = next((subject_of[a.id] for a in [node, *node.ancestors()] if a.id in subject_of), None)
         if not found:
-            for b in [node.head, *node.body]:
-                d = _prose(b, node.id, implicit if b is not node.head or node.parent is not None else None)
-                if d is not None:
-                    if b is node.head:
-                        d.description = node.heading[:500] if len(node.heading) > 20 else d.description
-                    found.append(d)
-            if found:
-                # one task per section when the section's own paragraphs state one assignment
-                pass
-        if not found and node.kind in ("arabic", "dotted", "letter") and (_in_organising(node) or _names_agency(node)):
-            d = _subject(node)
-            if d is not None:
-                found.append(d)
-                subject_of[node.id] = d.lead
+            subject = None
+            if node.kind in ("arabic", "dotted", "letter") and (_in_organising(node) or _names_agency(node)):
+                subject = _subject(node)
+                if subject is not None:
+                    subject_of[node.id] = subject.lead
+            implicit = next((subject_of[a.id] for a in [node, *node.ancestors()] if a.id in subject_of), None)
+            prose = [d for d in (_prose(b, node.id, implicit) for b in [node.head, *node.body]) if d is not None]
+            for d in prose:
+                if d.prov == node.head.provenance() and len(node.heading) > 20:
+                    d.description = node.heading[:500]
+            # duties listed under one agency ("2. Văn phòng UBND tỉnh" / "a) Chủ trì …" / "b) Chủ trì …")
+            # are one task of that section, not one per bullet
+            same = [d for d in prose if implicit is not None and d.lead == implicit]
+            if subject is None and same:
+                subject = same[0]
+            if subject is not None:
+                for d in same:
+                    if d is not subject:
+                        subject.partners = _dedupe(subject.partners + d.partners)
+                        subject.timeline = subject.timeline or d.timeline
+                found = [subject] + [d for d in prose if d not in same]
+            else:
+                found = prose
         if found and not any(d.timeline for d in found):
             own = " ".join(b.text for b in node.own_blocks())
             tl = find_timeline(own)
@@ -328,9 +336,9 @@ def extract_tasks(sk: Skeleton) -> list[Task]:
         drafts += found
     # the deepest section owns an assignment: an agency-headed item whose sub-items carry its
     # tasks is not a task of its own
-    owners = {d.section for d in drafts}
-    drafts = [d for d in drafts if not (d.section in subject_of and d.source == "prose" and d.lead == subject_of[d.section]
-                                        and any(o.startswith(d.section + ".") for o in owners))]
+    drafts = [d for d in drafts if not (
+        d.section in subject_of and d.source == "prose" and d.lead == subject_of[d.section]
+        and any(o.section.startswith(d.section + ".") and o.lead == d.lead for o in drafts))]
     drafts += _table_tasks(sk)
     tasks: list[Task] = []
     counts: dict[str, int] = {}
