@@ -154,6 +154,7 @@ def split_regions(lines: list[Line]) -> Regions:
                     break
                 continue
             if n > 0 and (BODY_OPENER_RE.match(ln.text) or MARKER_RE.match(ln.text)
+                          or ln.text.lstrip().startswith("(")  # "(Ban hành kèm theo …)" is not the subject
                           or (ln.origin == "docx" and len(ln.text) > 160)):
                 break  # a sentence-case title ends where the body opens (a DOCX paragraph of prose)
             title.append(ln)
