@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
 Comparator = Literal["=", ">=", ">", "<=", "<", "~", "range"]
 AgencyKind = Literal[

@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import replace
+from itertools import pairwise
 
 import regex
 
@@ -125,7 +126,7 @@ def _is_hyphen_continuation(prev: str, nxt: str) -> bool:
     and names a body whose official name has a hyphen.
     """
     m = regex.match(r"^\s*[-–]\s+(\S+)", nxt)
-    if not m or prev.rstrip().endswith(_END_PUNCT + (",",)):
+    if not m or prev.rstrip().endswith((*_END_PUNCT, ",")):
         return False
     word = m.group(1)
     if word[:1].islower():
@@ -142,7 +143,7 @@ def short_first_style(lines: list[Line], wrap: int) -> bool:
     characters) and the rest at full width: then a short capitalised line followed by a
     continuation is a paragraph start, not the tail of the previous paragraph."""
     firsts = hits = 0
-    for a, b in zip(lines, lines[1:]):
+    for a, b in pairwise(lines):
         if regex.match(r"^\s*[-+]\s", a.text):
             firsts += 1
             hits += _fill(a, wrap) < 0.55 and _LOWER_START.match(b.text.strip()) is not None

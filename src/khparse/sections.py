@@ -288,7 +288,7 @@ class _Builder:
                     pass  # "1.1." directly under a Roman part
                 else:
                     return None
-                siblings = [c for c in ((parent.children if parent else roman.children if roman else self.roots))
+                siblings = [c for c in (parent.children if parent else roman.children if roman else self.roots)
                             if c.kind == "dotted" and c.number.split(".")[:-1] == parts[:-1]]
                 anchor = parent or roman
             else:
@@ -422,7 +422,7 @@ def _place_tables(sk: Skeleton) -> None:
             gid = f"{app.id}.{roman}"
             if any(c.id == gid for c in app.children):
                 continue
-            line = Line(title, t.line + r, t.page, "table")
-            node = Node(gid, app.level + 1, roman, title, "appendix_group", Block.single(title, line))
+            row_line = Line(title, t.line + r, t.page, "table")
+            node = Node(gid, app.level + 1, roman, title, "appendix_group", Block.single(title, row_line))
             node.parent = app
             app.children.append(node)

@@ -66,13 +66,19 @@ def _roles(header: list[str]) -> dict[str, int]:
     return cols
 
 
-def classify(table: Table) -> TaskTable | None:
+def _header(table: Table) -> tuple[int, dict[str, int]] | None:
     for h, header in enumerate(table.rows[:4]):
         cols = _roles(header)
         if "content" in cols and "lead" in cols and cols["content"] != cols["lead"]:
-            break
-    else:
+            return h, cols
+    return None
+
+
+def classify(table: Table) -> TaskTable | None:
+    found = _header(table)
+    if found is None:
         return None
+    h, cols = found
 
     def cell(row: list[str], role: str) -> str:
         i = cols.get(role)
@@ -92,7 +98,7 @@ def classify(table: Table) -> TaskTable | None:
         stt = cell(row, "stt")
         content, lead = cell(row, "content"), cell(row, "lead")
         distinct = {v for v in vals if v}
-        if _ROMAN.match(stt) or (content and (not lead or len(distinct) <= 2 and lead == content)):
+        if _ROMAN.match(stt) or (content and (not lead or (len(distinct) <= 2 and lead == content))):
             roman = stt.rstrip(".") if _ROMAN.match(stt) else None
             if roman:
                 group = roman

@@ -94,6 +94,20 @@ def _dedupe(items: list[str]) -> list[str]:
     return out
 
 
+LABELS = (("lead", LEAD_LABEL), ("partner", PARTNER_LABEL), ("time", TIME_LABEL), ("product", PRODUCT_LABEL))
+
+
+def _assign(d: _Draft, role: str, value: str) -> None:
+    if role == "lead":
+        d.lead = split_agencies(value)
+    elif role == "partner":
+        d.partners = split_agencies(value)
+    elif role == "time":
+        d.timeline = value or d.timeline
+    else:
+        d.product = value or d.product
+
+
 def _labelled(node: Node) -> list[_Draft]:
     drafts: list[_Draft] = []
     blocks = node.own_blocks()
@@ -102,18 +116,11 @@ def _labelled(node: Node) -> list[_Draft]:
     for i, b in enumerate(blocks):
         t = b.text
         if pending is not None and not ANY_LABEL.search(t[:40]) and cur is not None:
-            value = t.strip(" ;.")
-            if pending == "lead":
-                cur.lead = split_agencies(value)
-            elif pending == "partner":
-                cur.partners = split_agencies(value)
-            elif pending == "time":
-                cur.timeline = value
+            _assign(cur, pending, t.strip(" ;."))
             pending = None
             continue
         pending = None
-        for role, label in (("lead", LEAD_LABEL), ("partner", PARTNER_LABEL), ("time", TIME_LABEL),
-                            ("product", PRODUCT_LABEL)):
+        for role, label in LABELS:
             value = _label_value(t, label)
             if value is None:
                 continue
@@ -125,27 +132,14 @@ def _labelled(node: Node) -> list[_Draft]:
                 break
             if not value:
                 pending = role
-            elif role == "lead":
-                cur.lead = split_agencies(value)
-            elif role == "partner":
-                cur.partners = split_agencies(value)
-            elif role == "time":
-                cur.timeline = value
             else:
-                cur.product = value
-            # further labels on the same line
-            for role2, label2 in (("partner", PARTNER_LABEL), ("time", TIME_LABEL), ("product", PRODUCT_LABEL)):
-                if role2 == role:
-                    continue
-                m2 = regex.search(r"[;.]\s*" + label2.pattern.removeprefix(_BUL), t, regex.IGNORECASE)
+                _assign(cur, role, value)
+            # further labels on the same line: "Cơ quan chủ trì: X; cơ quan phối hợp: Y"
+            for role2, label2 in LABELS[1:]:
+                m2 = regex.search(r"[;.]\s*" + label2.pattern.removeprefix(_BUL), t, regex.IGNORECASE) \
+                    if role2 != role else None
                 if m2:
-                    v2 = _label_value(t[m2.start():].lstrip(";. "), label2) or ""
-                    if role2 == "partner":
-                        cur.partners = split_agencies(v2)
-                    elif role2 == "time":
-                        cur.timeline = v2 or cur.timeline
-                    else:
-                        cur.product = v2 or cur.product
+                    _assign(cur, role2, _label_value(t[m2.start():].lstrip(";. "), label2) or "")
             break
     return [d for d in drafts if d.lead]
 
