@@ -214,7 +214,8 @@ def _recipients(closing: list[Line]) -> list[str]:
     out: list[str] = []
     inside = False
     for ln in closing:
-        for part in ln.text.split("\n"):
+        # a converted .doc can lose the break between items: "- A; - B;" is two items
+        for part in regex.split(r"\n|(?<=;)\s*(?=[-–+]\s)", ln.text):
             t = collapse(part)
             if not t or t == "|":
                 continue
