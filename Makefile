@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SAMPLE := samples/kh-30-bacgiang.txt
 
-.PHONY: install run test lint schema bench-batch
+.PHONY: install run test lint schema bench bench-batch
 
 ## install: create .venv if missing and install khparse (editable) with its dev tools
 install:
@@ -31,3 +31,8 @@ schema:
 ## bench-batch: batch throughput (--jobs 1 vs 2, speedup) and peak RSS per worker (N vs 10xN files)
 bench-batch:
 	$(BIN)/python bench/bench_batch.py
+
+## bench: speed/memory goals of issue 5 (PDF vs raw-text floor, 120 pages, MB/s, start-up, DOCX),
+## then the batch benchmark; one table, also written to bench/results.json
+bench:
+	$(BIN)/python bench/bench.py
