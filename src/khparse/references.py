@@ -39,10 +39,14 @@ DATE = (
     r"(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4})))?"
 )
 # "của Ban Chấp hành Trung ương Đảng khóa XIII về …": the issuer runs to the subject's verb.
-ISSUER = r"(?:\s+của\s+(?P<issuer>.{3,90}?)(?=\s+(?:về|thực\s+hiện|quán\s+triệt|triển\s+khai|ban\s+hành|phê\s+duyệt|" \
+ISSUER = r"(?:\s+của\s+(?P<issuer>.{3,90}?)(?=\s+(?:về|ngày|thực\s+hiện|quán\s+triệt|triển\s+khai|ban\s+hành|phê\s+duyệt|" \
          r"quy\s+định|hướng\s+dẫn|tiếp\s+tục|đẩy\s+mạnh|tăng\s+cường|sửa\s+đổi|v/v|về\s+việc)\b|\s*[,;.()]|$))?"
+# The date after the issuer: "Đề án số 08-ĐA/TU của Tỉnh ủy Lào Cai ngày 29/12/2025".
+LATE_DATE = r"(?:(?<=\S)\s+ngày\s*(?P<d3>\d{1,2})\s?/\s?(?P<m3>\d{1,2})\s?/\s?(?P<y3>\d{4}))?"
+# A law is cited by its name before the number: "Luật Điện lực số 61/2024/QH15".
+LAW_NAME = r"(?:(?<=Luật)\s+\p{Lu}[\p{L}, ]{2,60}?(?=\s+số))?"
 CITATION_RE = regex.compile(
-    rf"(?:{TYPE_WORD}\s+(?:số\s*:?\s*)?)?(?:{PARTY_NO}|{STATE_NO}){DATE}{ISSUER}", regex.V1
+    rf"(?:{TYPE_WORD}{LAW_NAME}\s+(?:số\s*:?\s*)?)?(?:{PARTY_NO}|{STATE_NO}){DATE}{ISSUER}{LATE_DATE}", regex.V1
 )
 # "(viết tắt là Nghị quyết số 42-NQ/TW)", "(sau đây gọi tắt là Kế hoạch số 119-KH/TU)", "(viết gọn là …)"
 SHORT_NAME_RE = regex.compile(
@@ -67,8 +71,9 @@ def canonical_number(m: regex.Match[str]) -> tuple[str, str]:
 
 
 def _date(m: regex.Match[str]) -> str | None:
-    d, mo, y = (m.group("d1"), m.group("m1"), m.group("y1")) if m.group("y1") else (m.group("d2"), m.group("m2"), m.group("y2"))
-    if not y:
+    d, mo, y = next(((m.group(f"d{k}"), m.group(f"m{k}"), m.group(f"y{k}")) for k in (1, 2, 3) if m.group(f"y{k}")),
+                    (None, None, None))
+    if not y or not d or not mo:
         return None
     day, month = int(d), int(mo)
     if not (1 <= day <= 31 and 1 <= month <= 12):
