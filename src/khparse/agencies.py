@@ -66,8 +66,15 @@ def is_agency_start(s: str) -> bool:
     return bool(_HEAD_RE.match(s) or _COLLECTIVE_START.match(s) or regex.match(r"^chính quyền\b", s))
 
 
+_DASH_DUTY = regex.compile(r"\s*[-–:]\s*(?=(?:Chủ\s+trì|Phối\s+hợp|Thực\s+hiện|Tham\s+mưu|Chỉ\s+đạo|Là\s)\b)")
+
+
 def cut_at_verb(s: str) -> str:
-    """"UBND các huyện, thị xã, thành phố căn cứ chức năng" → "… thành phố"."""
+    """"UBND các huyện, thị xã, thành phố căn cứ chức năng" → "… thành phố";
+    "Sở Giao thông vận tải - Chủ trì, phối hợp …" → "Sở Giao thông vận tải"."""
+    d = _DASH_DUTY.search(s)
+    if d:
+        s = s[: d.start()]
     pos = 0
     while True:
         m = _VERB_RE.search(s, pos)
@@ -93,6 +100,24 @@ def clean_item(s: str) -> str:
     return s
 
 
+_AND_RE = regex.compile(r"\s+(?:và|cùng)\s+(?=(?:các\s+\p{Ll}|" + _HEAD_RE.pattern[1:] + r"))")
+
+
+def _split_and(piece: str) -> list[str]:
+    """"Ủy ban Mặt trận Tổ quốc và các tổ chức …" → two; but a lone head word before "và" is no
+    agency of its own: "Báo và Đài Phát thanh, Truyền hình Lâm Đồng" stays one."""
+    parts: list[str] = []
+    last = 0
+    for m in _AND_RE.finditer(piece):
+        left = piece[last:m.start()]
+        if _HEAD_RE.fullmatch(left.strip()):
+            continue
+        parts.append(left)
+        last = m.end()
+    parts.append(piece[last:])
+    return parts
+
+
 def split_agencies(text: str, *, prose: bool = False) -> list[str]:
     """Split an agency list into items; ``prose`` also stops each item at the first verb."""
     text = collapse(text).strip(" .;:")
@@ -104,8 +129,7 @@ def split_agencies(text: str, *, prose: bool = False) -> list[str]:
     items: list[str] = []
     for p in pieces:
         # "Ủy ban Mặt trận Tổ quốc và các tổ chức chính trị - xã hội các cấp": "và" + a new head
-        sub = regex.split(r"(?<=\S\s+\S+)\s+(?:và|cùng)\s+(?=(?:các\s+\p{Ll}|" + _HEAD_RE.pattern[1:] + r"))", p)
-        # (a lone head word before "và" is not an agency: "Báo và Đài Phát thanh, Truyền hình")
+        sub = _split_and(p)
         for k, q in enumerate(sub):
             starts = is_agency_start(q)
             if items and not starts and k == 0:

@@ -9,6 +9,8 @@ own anchor.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import regex
 
 from .models import Metadata, Signer
@@ -32,7 +34,7 @@ NUMBER_RE = regex.compile(
 )
 # "Bắc Giang, ngày 30 tháng 4 năm 2024"; a blank day/month in a draft: "Lâm Đồng, ngày   tháng 3 năm 2026".
 DATE_RE = regex.compile(
-    r"(?:(?<![\p{L}\d/-])(?P<place>\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*){0,5})\s*,\s*)?ngày\s*(?P<d>\d{1,2})?[\s.…_]*"
+    r"(?:(?<![\p{L}\d/-])(?P<place>(?:Thành\s+phố\s+|TP\.\s*)?\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*){0,5})\s*,\s*)?ngày\s*(?P<d>\d{1,2})?[\s.…_]*"
     r"tháng\s*(?P<m>\d{1,2})?[\s.…_]*năm\s*(?P<y>\d{4})"
 )
 # Signature prefixes: TM. (on behalf of a collective), KT. (for the head), TL., TUQ., Q. (acting).
@@ -239,6 +241,46 @@ def _recipients(closing: list[Line]) -> list[str]:
     return [regex.sub(r"[;:.,]+$", "", r).strip() for r in out if regex.sub(r"[;:.,]+$", "", r).strip()]
 
 
+_WORD = regex.compile(r"[\p{L}\p{M}]+")
+
+
+def _bigram_cases(sk: Skeleton) -> dict[tuple[str, str], tuple[str, str]]:
+    """How the body spells each word pair in mixed case: the document's own evidence for
+    "Ban Chấp hành", "Sở Công Thương", "Tổ quốc". A pair only ever speaks for its second word,
+    which is never sentence-initial; words in capitals (headings) say nothing."""
+    counts: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+    blocks = list(sk.preamble) + [b for node in sk.nodes() for b in [node.head, *node.body]]
+    for b in blocks:
+        words = [m.group(0) for m in _WORD.finditer(b.text)]
+        for w1, w2 in pairwise(words):
+            if len(w2) > 1 and w2.isupper():
+                continue
+            by = counts.setdefault((w1.lower(), w2.lower()), {})
+            by[(w1, w2)] = by.get((w1, w2), 0) + 1
+    return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in counts.items()}
+
+
+def recase(text: str | None, cases: dict[tuple[str, str], tuple[str, str]]) -> str | None:
+    """Re-spell ``text`` (a name or title we case-normalised from capitals) as the body spells
+    its word pairs; words the body never shows keep their case."""
+    if not text or not cases:
+        return text
+    spans = list(_WORD.finditer(text))
+    out = [m.group(0) for m in spans]
+    for i in range(len(spans) - 1):
+        form = cases.get((out[i].lower(), out[i + 1].lower()))
+        if form is None:
+            continue
+        out[i + 1] = form[1]  # a pair decides its second word: "ban nhân" says nothing of "nhân dân"
+    pieces, last = [], 0
+    for m, w in zip(spans, out, strict=True):
+        pieces.append(text[last:m.start()])
+        pieces.append(w)
+        last = m.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
 def extract_metadata(sk: Skeleton) -> Metadata:
     header_text = "\n".join(ln.text for ln in sk.header)
     flat = collapse(header_text.replace("\n", " "))
@@ -264,10 +306,20 @@ def extract_metadata(sk: Skeleton) -> Metadata:
         cm = regex.match(r"^(?:\d*)\s*/\s*(?:\d{4}/)?(?P<c>[\p{Lu}Đ][\p{L}Đđ]*)|^\d+-(?P<p>[\p{Lu}Đ]+)/", number)
         if cm:
             code = cm.group("c") or cm.group("p") or code
-    issuer = _issuer(sk.header)
+    cases = _bigram_cases(sk)
+    issuer = recase(_issuer(sk.header), cases)
     province = province_of(issuer)
+    title = _title(sk)
+    if title and _title_was_caps(sk):
+        title = recase(title, cases)
+    signer = _signer(sk.closing)
+    if signer.on_behalf_of:
+        signer.on_behalf_of = recase(signer.on_behalf_of, cases)
     return Metadata(
         doc_type=doc_type, doc_type_code=code, number=number, issuer=issuer, province=province,
-        place=place, issued_date=issued, title=_title(sk), signer=_signer(sk.closing),
-        recipients=_recipients(sk.closing),
+        place=place, issued_date=issued, title=title, signer=signer, recipients=_recipients(sk.closing),
     )
+
+
+def _title_was_caps(sk: Skeleton) -> bool:
+    return not regex.search(r"\p{Ll}", " ".join(ln.text for ln in sk.title_lines[1:]))

@@ -17,7 +17,8 @@ _OLD_TONE = {
 _OLD_TONE.update({k.capitalize(): v.capitalize() for k, v in list(_OLD_TONE.items())})
 _OLD_TONE.update({k.upper(): v.upper() for k, v in list(_OLD_TONE.items())})
 # Only at the end of a syllable: "hoàn" keeps its "oà" (tone on a), "thuở"… unaffected.
-_OLD_TONE_RE = regex.compile(r"(?<![\p{L}])(?:qu|[\p{L}]*?)(" + "|".join(_OLD_TONE) + r")(?![\p{L}])")
+# After "qu" the "u" is part of the onset ("Quý", "quỹ"): only the tone of a rhyme moves.
+_OLD_TONE_RE = regex.compile(r"(?<![\p{L}])((?i:qu)?)([\p{L}]*?)(" + "|".join(_OLD_TONE) + r")(?![\p{L}])")
 
 # Characters PDFs and portals put into text that never carry meaning.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -45,9 +46,10 @@ def new_tone(text: str) -> str:
     """Rewrite old-style tone placement into the new style ("hoá" → "hóa", "uỷ" → "ủy")."""
 
     def fix(m: regex.Match[str]) -> str:
-        whole = m.group(0)
-        tail = m.group(1)
-        return whole[: len(whole) - len(tail)] + _OLD_TONE[tail]
+        onset, middle, tail = m.group(1), m.group(2), m.group(3)
+        if m.group(0)[:2].lower() == "qu" and len(onset + middle) == 1:
+            return m.group(0)  # "quý": u belongs to the onset, the tone is already on the rhyme
+        return onset + middle + _OLD_TONE[tail]
 
     return _OLD_TONE_RE.sub(fix, text)
 

@@ -27,7 +27,7 @@ ROMAN = r"(?P<roman>[IVXL]{1,6})\s?[.\-–:]\s*(?=\p{Lu})"
 DOTTED = r"(?P<dotted>\d{1,2}(?:\.\d{1,2}){1,3})\.?\s+(?=[\p{L}\"“(])"
 ARABIC = r"(?P<arabic>\d{1,2})[.)]\s*(?=[\p{L}\"“(])"
 # Lettered item "a) Mục tiêu", "đ) …" (Vietnamese alphabet order).
-LETTER = r"(?P<letter>[a-zđ])\)\s*(?=\S)"
+LETTER = r"(?P<letter>[a-zđ])(?:\)\s*(?=\S)|\.\s+(?=\p{Lu}))"  # "a) …", and "a. Kiểm tra …" at a line start
 # Bullets "- ", "+ ", "• ", "* " and dashes used as bullets.
 BULLET = r"(?P<bullet>[-–—+•*▪●◦])\s*(?=\S)"
 # Appendix "PHỤ LỤC", "Phụ lục I", "PHỤ LỤC II".
@@ -64,7 +64,7 @@ _INLINE_SPLIT = regex.compile(
   | (?<=\S)\s+(?=Số\s*:)                                             # "Số:" cell
   | (?<=/[\p{Lu}Đ][\p{L}Đđ\d]*(?:-[\p{L}Đđ\d]+)*)\s+(?=\p{Lu}[\p{L} ]{1,40},\s+ngày\s)  # "30/KH-UBND Bắc Giang, ngày"
   | (?<=năm\s+\d{4})\s+(?=(?:KẾ\s+HOẠCH|CHƯƠNG\s+TRÌNH|BÁO\s+CÁO|TỜ\s+TRÌNH|QUYẾT\s+ĐỊNH|CHỈ\s+THỊ|NGHỊ\s+QUYẾT|ĐỀ\s+ÁN)\b)
-  | (?<=[.:;]|[^\p{Ll}\s]{2}[,]?)\s+(?=(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.)\s+\p{Lu})  # marker after end / caps
+  | (?<=[.:;…]|[^\p{Ll}\s]{2}[,]?)\s+(?=(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.)\s+\p{Lu})  # marker after end / caps
   | (?<=\p{Ll})\s+(?=[IVX]{1,5}\.\s+\p{Lu}{2,}\s+\p{Lu}{2,})                # "… giao thông II. TIÊU CHÍ"
   | (?<=\p{L})\s+(?=\d{1,2}\.\d{1,2}\.\s+\p{Lu}\p{Ll})                       # "1. Mục đích 1.1. Tăng cường"
     """,
@@ -94,6 +94,18 @@ def logical_lines(lines: Iterable[Line]) -> list[Line]:
     """Clean every line (NFC etc.), drop blanks and bare page numbers, split flattened lines."""
     cleaned = [replace(ln, text=clean(ln.text).rstrip()) for ln in lines]
     nonblank = [ln for ln in cleaned if ln.text.strip()]
+    # A blank line breaks a paragraph, except in PDF-derived text that puts one after every line.
+    blanks = len(cleaned) - len(nonblank)
+    if blanks and blanks < 0.6 * len(nonblank):
+        marked: list[Line] = []
+        gap = False
+        for ln in cleaned:
+            if not ln.text.strip():
+                gap = True
+                continue
+            marked.append(replace(ln, gap_before=True) if gap and marked else ln)
+            gap = False
+        nonblank = marked
     wrap = wrap_width(nonblank)
     out: list[Line] = []
     for ln in nonblank:
@@ -156,10 +168,12 @@ def _continues(prev: Line, nxt: Line, after: Line | None, para_caps: bool, wrap:
     p, n = prev.text.strip(), nxt.text.strip()
     if prev.region != nxt.region or prev.origin != nxt.origin:
         return False
-    if RULE_RE.match(p) or RULE_RE.match(n):
+    if RULE_RE.match(p) or RULE_RE.match(n) or nxt.gap_before:
         return False
     if _is_marker(n):
         return _is_hyphen_continuation(p, n)
+    if p.endswith(":") and _LOWER_START.match(n):
+        return True  # "- Cơ quan phối hợp thực hiện:" / "các sở, ban, ngành …"
     ends_closed = p.endswith(_END_PUNCT)
     last_word = p.rsplit(" ", 1)[-1]
     # a first-line indent (PDF) starts a paragraph

@@ -39,7 +39,7 @@ DATE = (
     r"(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4})))?"
 )
 # "của Ban Chấp hành Trung ương Đảng khóa XIII về …": the issuer runs to the subject's verb.
-ISSUER = r"(?:\s+của\s+(?P<issuer>.{3,90}?)(?=\s+(?:về|ngày|thực\s+hiện|quán\s+triệt|triển\s+khai|ban\s+hành|phê\s+duyệt|" \
+ISSUER = r"(?:\s+của\s+(?P<issuer>.{3,90}?)(?=\s+(?:về|Về|ngày|[Qq]uy\s+định|công\s+bố|[Hh]ướng\s+dẫn|giao|phân\s+công|thực\s+hiện|quán\s+triệt|triển\s+khai|ban\s+hành|phê\s+duyệt|" \
          r"quy\s+định|hướng\s+dẫn|tiếp\s+tục|đẩy\s+mạnh|tăng\s+cường|sửa\s+đổi|v/v|về\s+việc)\b|\s*[,;.()]|$))?"
 # The date after the issuer: "Đề án số 08-ĐA/TU của Tỉnh ủy Lào Cai ngày 29/12/2025".
 LATE_DATE = r"(?:(?<=\S)\s+ngày\s*(?P<d3>\d{1,2})\s?/\s?(?P<m3>\d{1,2})\s?/\s?(?P<y3>\d{4}))?"
@@ -128,14 +128,14 @@ def _blocks(sk: Skeleton) -> Iterable[Block]:
 
 
 def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | None) -> list[Reference]:
-    own = regex.sub(r"\s+", "", own_number or "")
+    own = regex.sub(r"\s+", "", own_number or "").upper()
     refs: dict[str, Reference] = {}
     order: list[str] = []
     for block in _blocks(sk):
         hits: list[_Hit] = []
         for m in CITATION_RE.finditer(block.text):
             number, code = canonical_number(m)
-            if own and number == own:
+            if own and number.upper() == own:
                 continue
             if number.startswith("/") or regex.match(r"^\d+/\d+$", number):
                 continue
@@ -143,12 +143,15 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
             hits.append(_Hit(number, typ, _date(m), _issuer(m.group("issuer"), plan_issuer),
                              collapse(m.group(0)), block.provenance(m.start(), m.end()), m.end(), block))
         for h in hits:
-            ref = refs.get(h.number)
+            key = h.number.upper()  # a title in capitals prints "11/CT-TTG" for "11/CT-TTg"
+            ref = refs.get(key)
             if ref is None:
                 ref = Reference(number=h.number, type=h.type, date=h.date, issuer=h.issuer)
-                refs[h.number] = ref
-                order.append(h.number)
+                refs[key] = ref
+                order.append(key)
             else:
+                if ref.number.isupper() and not h.number.isupper():
+                    ref.number = h.number  # keep the mixed-case spelling the body uses
                 ref.type = ref.type or h.type
                 ref.date = ref.date or h.date
                 ref.issuer = ref.issuer or h.issuer
@@ -158,11 +161,11 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
             target = None
             inner = CITATION_RE.search(short)
             if inner:
-                target = refs.get(canonical_number(inner)[0])
+                target = refs.get(canonical_number(inner)[0].upper())
             if target is None:
                 before = [h for h in hits if h.end <= sm.start()]
                 if before:
-                    target = refs.get(before[-1].number)
+                    target = refs.get(before[-1].number.upper())
             if target is not None and target.short_name is None:
                 target.short_name = short
     return [refs[k] for k in order]

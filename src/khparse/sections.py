@@ -153,7 +153,7 @@ def split_regions(lines: list[Line]) -> Regions:
                     lead = [tail]
                     break
                 continue
-            if n > 0 and (BODY_OPENER_RE.match(ln.text) or MARKER_RE.match(ln.text)
+            if n > 0 and (BODY_OPENER_RE.match(ln.text) or MARKER_RE.match(ln.text) or _CAPS.match(ln.text)
                           or ln.text.lstrip().startswith("(")  # "(Ban hành kèm theo …)" is not the subject
                           or (ln.origin == "docx" and len(ln.text) > 160)):
                 break  # a sentence-case title ends where the body opens (a DOCX paragraph of prose)
@@ -166,9 +166,20 @@ def split_regions(lines: list[Line]) -> Regions:
     appendix: list[Line] = []
     cut = None
     for i, ln in enumerate(body):
-        if i >= len(body) * 0.3 and CLOSING_RE.match(ln.text):
+        # "Nơi nhận:" is unmistakable anywhere past the opening; a bare TM./KT. line only late
+        early_ok = i >= len(body) * 0.05 and regex.match(r"^\s*Nơi\s+nhận", ln.text)
+        if (early_ok or i >= len(body) * 0.3) and CLOSING_RE.match(ln.text):
             cut = i
             break
+    resume = None
+    if cut is not None:
+        # a resolution that enacts a programme goes on after its signature ("… CHƯƠNG TRÌNH HÀNH
+        # ĐỘNG" with its own Roman parts): the closing block ends where the next document starts
+        for i in range(cut + 2, len(body)):
+            t = body[i].text
+            if TYPE_LINE_RE.match(t) and not MARKER_RE.match(t) or regex.match(r"^\s*[IVX]{1,4}\.\s+\p{Lu}{2,}\s", t):
+                resume = i
+                break
     app = None
     search_from = cut if cut is not None else int(len(body) * 0.3)
     for i in range(search_from, len(body)):
@@ -176,7 +187,11 @@ def split_regions(lines: list[Line]) -> Regions:
         if APPENDIX_LINE_RE.match(t) and (_CAPS.match(t.split(":")[0]) or len(t) <= 40):
             app = i  # "PHỤ LỤC", "Phụ lục I", "Phụ lục số 02" (a short line of its own)
             break
-    if cut is not None:
+    if cut is not None and resume is not None and (app is None or resume < app):
+        closing = body[cut:resume]
+        appendix = body[app:] if app is not None else []
+        body = body[:cut] + body[resume: app if app is not None else len(body)]
+    elif cut is not None:
         closing = body[cut: app if app is not None else len(body)]
         appendix = body[app:] if app is not None else []
         body = body[:cut]
@@ -282,6 +297,9 @@ class _Builder:
                     parent = n
                     break
             if parent is None:
+                arabic_here = any(c.kind == "arabic" for c in (roman.children if roman else self.roots))
+                if arabic_here:
+                    return None  # "2. Yêu cầu … 1.1. …": a misnumbered list, not a section of "1."
                 if roman is None and not self.roots and len(parts) == 2 and parts[0] == "1":
                     pass  # a document that starts at "1.1." without a "1." heading
                 elif len(parts) == 2 and (roman is not None or self.roots):
@@ -310,7 +328,8 @@ class _Builder:
             siblings = [c for c in owner.children if c.kind == "letter"]
             order = "abcdđeghiklmnopqrstuvxy"
             last = order.index(siblings[-1].number) if siblings else -1
-            if mk.number not in order or order.index(mk.number) != last + 1:
+            # the next letter, or one further (many documents skip "đ")
+            if mk.number not in order or not (last < order.index(mk.number) <= last + (2 if siblings else 1)):
                 return None
             head, rest = split_heading(block.text[mk.end:])
             nxt_mk = _marker(nxt) if nxt is not None else None

@@ -28,6 +28,7 @@ class Line:
     origin: Origin = "text"
     x0: float | None = None  # left edge as a fraction of page width, where known (PDF)
     region: Literal["body", "header", "closing"] = "body"  # set by readers that read by position
+    gap_before: bool = False  # a blank line precedes it (a paragraph break), set by ``paragraphs``
 
 
 @dataclass(frozen=True)
