@@ -412,8 +412,17 @@ def _fix_marks(text: str) -> str:
 _BULLET = regex.compile(r"^(\s*)[~_¬](?=\s)")
 
 
+# Party document numbers: the issuing organ "TW" read with I for T ("42-NQ/IW", "19-KH/IW").
+_PARTY_IW = regex.compile(r"(?:(?<=\d\s?-\s?[\p{Lu}Đ]{1,4}\s?/\s?)|(?<=^\s*[\p{Lu}Đ]{1,4}/))[Il1]W\b")  # also "42-⏎NQ/IW"
+
+
+# A superscript ² after a figure read as "?", "°", "º" or "'": "32,7m? sàn/người" is 32,7m².
+_SQUARE = regex.compile(r"(?<=\d\s?[mk]?m)[?°º'’\"”](?=[\s/;,.)]|$)")
+
+
 def clean_ocr_text(text: str) -> str:
     """One OCR line cleaned of damage that would trip the numbering and matching grammars."""
+    text = _SQUARE.sub("²", _PARTY_IW.sub("TW", text))
     text = _BULLET.sub(r"\1-", _fix_marks(text))
     text = text.replace("\u00ad", "-").replace("\u2010", "-").replace("\u2011", "-")
     return _fix_numbering(text)
