@@ -32,6 +32,12 @@ HAVE_TESSERACT = shutil.which("tesseract") is not None and ocr.has_vietnamese_mo
     ("kinh phi\u0301", "kinh phí"),  # decomposed tone mark composed
     ("\u0301 Sở Y tế", "Sở Y tế"),  # a stray mark with nothing to sit on
     ("~ TT Tỉnh ủy", "- TT Tỉnh ủy"),  # dash bullet read as a tilde
+    # from OCR of ../shared/pdf/kh-30-bacgiang-scanned.pdf (bugs caught by khscore):
+    ("Nghị quyết số 42-NQ/IW ngày", "Nghị quyết số 42-NQ/TW ngày"),  # T read as I in "TW"
+    ("NQ/IW, Kế hoạch số 19-KH/TW", "NQ/TW, Kế hoạch số 19-KH/TW"),  # after a "42-" line break
+    ("(đô thị 32,7m? sàn/người;", "(đô thị 32,7m² sàn/người;"),  # superscript two read as "?"
+    ("nông thôn 32,3m° sàn/người", "nông thôn 32,3m² sàn/người"),  # ... or as a degree sign
+    ("IWF là tổ chức", "IWF là tổ chức"),  # not a Party number: left alone
 ])
 def test_clean_ocr_text(raw: str, clean: str) -> None:
     assert ocr.clean_ocr_text(raw).strip() == clean
