@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import __version__
-from .errors import InputNotFound, KhparseError, MissingTool, OutputError
+from .errors import InputNotFound, KhparseError, LimitExceeded, MissingTool, OutputError
 from .models import Plan, Section
 
 REPORT_JSON = "_report.json"
@@ -168,6 +168,9 @@ def _convert(task: FileTask, extract_fn: ExtractFn | None) -> FileResult:
     opts = task.options
     try:
         with open(task.input, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if opts.max_bytes and size > opts.max_bytes:  # refuse a huge file without reading it
+                raise LimitExceeded(f"{task.display}: {size} bytes is more than --max-bytes {opts.max_bytes}")
             data = read_limited(fh, opts.max_bytes, task.display) if opts.max_bytes else fh.read()
     except OSError as err:
         raise InputNotFound(f"{task.input}: cannot read: {err.strerror or err}") from err
@@ -543,6 +546,8 @@ def run_ray(tasks: Sequence[FileTask], fn: Callable[[FileTask], FileResult], job
         remote = ray.remote(num_cpus=1, max_calls=max_tasks or MAX_TASKS_PER_WORKER, max_retries=1)(_call)
         window = max(2, 2 * int(ray.cluster_resources().get("CPU", 1)))
         fn_ref = ray.put(fn)
+        soft = tasks[0].options.timeout if tasks else 0.0
+        stall = soft + HARD_TIMEOUT_GRACE if soft > 0 else 0.0
         queue = deque(tasks)
         inflight: dict[Any, FileTask] = {}
         try:
@@ -550,7 +555,16 @@ def run_ray(tasks: Sequence[FileTask], fn: Callable[[FileTask], FileResult], job
                 while queue and len(inflight) < window:
                     task = queue.popleft()
                     inflight[remote.remote(fn_ref, task)] = task
-                ready, _ = ray.wait(list(inflight), num_returns=1)
+                ready, _ = ray.wait(list(inflight), num_returns=1, timeout=stall or None)
+                if not ready:
+                    # Every task ends within --timeout (the alarm, or the worker is gone): a silence
+                    # this long means a lost cluster or a task stuck in C code. Give up on these.
+                    for ref, task in inflight.items():
+                        with contextlib.suppress(Exception):
+                            ray.cancel(ref, force=True)
+                        yield _failed(task, "limit", 9, f"no result from the Ray cluster within {stall:g} s")
+                    inflight.clear()
+                    continue
                 for ref in ready:
                     task = inflight.pop(ref)
                     try:
@@ -723,6 +737,7 @@ def print_summary(outcome: BatchOutcome, max_failures: int = 8) -> None:
     """One screen: counts per status, then the first failures (the rest are in _report.csv)."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False)
     res = outcome.results
@@ -745,15 +760,12 @@ def print_summary(outcome: BatchOutcome, max_failures: int = 8) -> None:
     console.print(line)
     failures = [r for r in res if r.status == "failed"]
     if failures:
-        fail = Table(show_header=True, header_style="bold red")
-        fail.add_column("failed input", no_wrap=True, overflow="ellipsis", min_width=24, max_width=50)
-        fail.add_column("kind", no_wrap=True, min_width=10)
-        fail.add_column("error", no_wrap=True, overflow="ellipsis", ratio=1)
+        # One line each, cut to the terminal: a table would squeeze the kind column away.
+        console.print(f"[bold red]failed ({len(failures)}):[/]")
         for r in failures[:max_failures]:
-            fail.add_row(r.input, r.kind, r.error)
-        console.print(fail)
+            console.print(Text(f"  {r.input}  [{r.kind}] {r.error}"), no_wrap=True, overflow="ellipsis")
         if len(failures) > max_failures:
-            console.print(f"… and {len(failures) - max_failures} more in {outcome.out_dir / REPORT_CSV}")
+            console.print(f"  … and {len(failures) - max_failures} more in {outcome.out_dir / REPORT_CSV}")
     console.print(f"report: {outcome.out_dir / REPORT_JSON}")
 
 
