@@ -25,7 +25,7 @@ HEADS = (
     "Hội", "Liên đoàn", "Liên minh", "Mặt trận", "UBMTTQ", "MTTQ", "Tỉnh đoàn", "Đoàn", "Cục", "Chi cục",
     "Trung tâm", "Trường", "Cổng", "Kho bạc", "Ngân hàng", "Thanh tra", "Viện", "Chủ tịch", "Giám đốc",
     "Thủ trưởng", "Tòa án", "Toà án", "Bộ Chỉ huy", "Bộ đội", "Hội đồng", "Tổng công ty", "Công ty",
-    "Tỉnh ủy", "Tỉnh uỷ", "Thành ủy", "Huyện ủy", "Đảng ủy", "Đảng uỷ", "Cảnh sát", "Phòng", "Tổ",
+    "Tỉnh ủy", "Tỉnh uỷ", "Thành ủy", "Huyện ủy", "Đảng ủy", "Đảng uỷ", "Cảnh sát", "Phòng",
     "Đoàn kiểm tra", "Chính phủ", "Thủ tướng", "Quốc hội", "Đảng đoàn", "Ban Chỉ đạo", "Ban chỉ đạo",
     "Hải quan", "Cục Thuế", "Thuế", "Điện lực", "Quỹ", "Học viện", "Đại học", "Bệnh viện", "Tập đoàn",
     "Hiệp hội", "Câu lạc bộ", "Lực lượng", "Văn phòng Đoàn", "Cơ quan", "Các cơ quan", "Các đơn vị",
@@ -34,7 +34,9 @@ HEADS = (
     "Văn phòng Tỉnh ủy", "Bưu điện", "Viettel", "VNPT", "Agribank", "Doanh nghiệp", "Các doanh nghiệp",
 )
 _HEAD_RE = regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in sorted(HEADS, key=len, reverse=True))
-                         + r"|Lãnh\s+đạo(?=\s+(?:\p{Lu}|các\s)))(?![\p{L}])")  # "Lãnh đạo Sở Y tế", not the verb "Lãnh đạo, chỉ đạo"
+                         + r"|Lãnh\s+đạo(?=\s+(?:\p{Lu}|các\s))"  # "Lãnh đạo Sở Y tế", not the verb "Lãnh đạo, chỉ đạo"
+                         r"|Tổ(?!\s+chức\b)"  # "Tổ công tác", "Tổ đảng", not the verb "Tổ chức"
+                         r"|phòng(?=\s+\p{Lu}))(?![\p{L}])")  # "Giao phòng Quản lý Công nghiệp"
 # Generic collectives written in lower case: "các sở, ban, ngành có liên quan", "chính quyền", "doanh nghiệp".
 _COLLECTIVE_START = regex.compile(
     r"^(?:[Cc]ác|[Nn]hững|[Mm]ọi|[Tt]oàn\s+thể)\s+(?:Ủy\s+ban|Sở|Ban|Bộ|Hội|Đoàn|Tổ|sở|ban|bộ|ngành|cơ\s+quan|đơn\s+vị|"
