@@ -518,7 +518,27 @@ def run_local(tasks: Sequence[FileTask], fn: Callable[[FileTask], FileResult], j
 
 
 def _call(fn: Callable[[FileTask], FileResult], task: FileTask) -> FileResult:
+    _fit_sandbox_cap()
     return fn(task)
+
+
+def _fit_sandbox_cap() -> None:
+    """A Ray worker reserves ~8 GiB of address space (mostly never touched) before it runs a task,
+    and the sandbox's ``RLIMIT_AS`` cap counts everything a forked child inherits: without this,
+    every PDF/DOCX child fails to map a library. Give the cap the same headroom above this process's
+    own mappings that it has above a plain ``khparse`` process; a value the user set is kept."""
+    try:
+        from . import sandbox
+    except ImportError:
+        return
+    if os.environ.get(sandbox.MEMORY_ENV):
+        return
+    try:
+        with open("/proc/self/status") as fh:
+            vm_kib = next(int(line.split()[1]) for line in fh if line.startswith("VmSize:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return
+    os.environ[sandbox.MEMORY_ENV] = str((vm_kib >> 10) + sandbox.DEFAULT_MAX_MEMORY_MIB)
 
 
 def run_ray(tasks: Sequence[FileTask], fn: Callable[[FileTask], FileResult], jobs: int | None,
