@@ -45,6 +45,7 @@ import regex
 
 from .models import Comparator, Provenance, Target
 from .numbers import NUMBER_PATTERN, nfc_with_offsets, parse_vn_number
+from .scan import Alternation
 from .source import Line, Table
 from .structure import Block, Node, Skeleton
 
@@ -139,6 +140,10 @@ MASK = regex.compile(
     """,
     _V,
 )
+# MASK scanned one alternative at a time: same spans, 7x faster on the seed (see scan.py).
+_MASK_SCAN = Alternation(MASK)
+# Every figure has a digit: a sentence without one (after masking) is not scanned for figures.
+_DIGIT = regex.compile(r"\d")
 
 # ── the figure ──────────────────────────────────────────────────────────────────────────────
 FIGURE = regex.compile(
@@ -272,8 +277,8 @@ class _Text:
     def of(cls, block: Block, start: int = 0) -> _Text:
         norm, back = nfc_with_offsets(block.text)
         masked = list(norm)
-        for m in MASK.finditer(norm):
-            for i in range(m.start(), m.end()):
+        for ms, me in _MASK_SCAN.spans(norm):
+            for i in range(ms, me):
                 if norm[i].isdigit():
                     masked[i] = "\x00"
         for i in range(0, min(start, len(masked))):
@@ -504,6 +509,8 @@ def _paren_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
 # ── figures ─────────────────────────────────────────────────────────────────────────────────
 def _figures(tx: _Text, s: int, e: int) -> list[_Figure]:
     """Licensed figures of a sentence; denominators and scopes folded into their neighbours."""
+    if not _DIGIT.search(tx.masked, s, e):
+        return []
     parens = _paren_spans(tx.norm, s, e)
     raw: list[_Figure] = []
     for m in FIGURE.finditer(tx.masked, s, e):

@@ -1,0 +1,76 @@
+"""scan.Alternation gives exactly the spans of the combined pattern's finditer."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import regex
+
+from khparse.paragraphs import _INLINE_SPLIT
+from khparse.scan import Alternation, split_alternatives
+from khparse.targets import MASK
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _combined(rx: regex.Pattern[str], text: str, pos: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(text, pos, len(text) if end is None else end)]
+
+
+def test_split_ignores_bars_in_groups_classes_escapes_and_comments() -> None:
+    pat = r"""a(?:b|c)   # one | two
+      | [|x]\|      # class and escape
+      | (?P<n>d|e)"""
+    parts = split_alternatives(pat, verbose=True)
+    assert [regex.sub(r"\s+", "", p) for p in parts] == ["a(?:b|c)", r"[|x]\|", "(?P<n>d|e)"]
+
+
+def test_split_keeps_a_bracket_first_in_a_class() -> None:
+    assert split_alternatives(r"[]|]a|b", verbose=False) == ["[]|]a", "b"]
+
+
+@pytest.mark.parametrize("pattern, text", [
+    (r"ab|a", "aab ab a"),                      # order decides at one position, as in the combined pattern
+    (r"(?<![\d])\d+|x\d", "x12 3x4 56"),        # lookbehinds see text before the search position
+    (r"b(?=c)|bc?", "bc b bcc"),
+    (r"(?i:số)\s*\d+|\d+/\d+", "Số 12/2024, số: 5"),
+])
+def test_spans_equal_finditer_on_examples(pattern: str, text: str) -> None:
+    rx = regex.compile(pattern)
+    assert Alternation(rx).spans(text) == _combined(rx, text)
+
+
+def test_empty_matches_and_global_flags_fall_back_to_the_combined_pattern() -> None:
+    rx = regex.compile(r"x*|y")
+    assert Alternation(rx).spans("xxyzx") == _combined(rx, "xxyzx")
+    g = regex.compile(r"(?i)a|b")
+    assert Alternation(g).parts == []
+    assert Alternation(g).spans("AbB") == _combined(g, "AbB")
+
+
+def _corpus_lines() -> list[str]:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent")
+    texts: list[str] = []
+    for p in sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "corpus").glob("*.md")):
+        texts += p.read_text(encoding="utf-8", errors="replace").splitlines()
+    return texts
+
+
+@pytest.mark.parametrize("rx", [MASK, _INLINE_SPLIT], ids=["targets.MASK", "paragraphs._INLINE_SPLIT"])
+def test_spans_equal_finditer_on_real_text_and_random_windows(rx: regex.Pattern[str]) -> None:
+    lines = _corpus_lines()
+    alt = Alternation(rx)
+    assert len(alt.parts) > 1
+    for t in lines:
+        assert alt.spans(t) == _combined(rx, t), t
+    big = "\n".join(lines)
+    rnd = random.Random(5)
+    for _ in range(2000):
+        i = rnd.randrange(len(big))
+        t = big[i:i + rnd.randrange(1, 400)]
+        s = rnd.randrange(len(t) + 1)
+        e = rnd.randrange(s, len(t) + 1)
+        assert alt.spans(t, s, e) == _combined(rx, t, s, e), (t, s, e)
