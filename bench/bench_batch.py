@@ -2,8 +2,10 @@
 main benchmark).
 
 Measures, in one run on the same inputs:
-- files/s and pages/s with ``--jobs 1`` and ``--jobs 2``, and the speedup (goal ≥ 1.8 on 2 cores);
-- peak RSS per worker (``ru_maxrss`` reported by each worker after each file) for N inputs and for
+- files/s and pages/s with ``--jobs 1`` and ``--jobs 2`` (interleaved rounds, best of each), and
+  the speedup (goal ≥ 1.8 on 2 cores);
+- peak RSS per worker (``ru_maxrss`` reported by each worker after each file, the larger of the
+  worker itself and its biggest sandbox child, where PDF/DOCX are parsed) for N inputs and for
   10×N inputs (the same documents copied under other names), which must stay within 10%.
 
 Inputs: the bundled samples plus every document in ``../shared`` that has text to read
@@ -42,12 +44,12 @@ def default_inputs() -> list[Path]:
 
 
 def make_set(sources: list[Path], copies: int, dest: Path) -> Path:
-    """``copies`` copies of every source under distinct names (``c03/<name>``)."""
+    """``copies`` copies of every source under distinct names (``c03/<its directory>/<name>``)."""
     shutil.rmtree(dest, ignore_errors=True)
     for c in range(copies):
-        d = dest / f"c{c:02}"
-        d.mkdir(parents=True)
         for s in sources:
+            d = dest / f"c{c:02}" / s.parent.name
+            d.mkdir(parents=True, exist_ok=True)
             shutil.copy(s, d / s.name)
     return dest
 
@@ -75,19 +77,27 @@ def one_run(src: Path, jobs: int, tag: str) -> dict[str, Any]:
     }
 
 
-def run(copies: int = 10, base_copies: int = 1, sources: list[Path] | None = None) -> dict[str, Any]:
+def run(copies: int = 10, base_copies: int = 1, sources: list[Path] | None = None, rounds: int = 3) -> dict[str, Any]:
     """The whole benchmark; returns the figures (also written to bench/work/batch/result.json)."""
     sources = sources or default_inputs()
     WORK.mkdir(parents=True, exist_ok=True)
     small = make_set(sources, base_copies, WORK / "in-n")
-    j1 = one_run(small, 1, "n-j1")
-    j2 = one_run(small, 2, "n-j2")
+    # Interleaved rounds, best of each: the machine is shared (and has 2 cores), so one busy
+    # moment elsewhere must not decide the ratio.
+    j1s, j2s = [], []
+    for i in range(rounds):
+        pair = [(1, j1s), (2, j2s)] if i % 2 == 0 else [(2, j2s), (1, j1s)]
+        for jobs, acc in pair:
+            acc.append(one_run(small, jobs, f"n-j{jobs}"))
+    j1 = min(j1s, key=lambda r: r["seconds"])
+    j2 = min(j2s, key=lambda r: r["seconds"])
     big = make_set(sources, base_copies * copies, WORK / "in-10n")
     j2_big = one_run(big, 2, "10n-j2")
     result = {
         "inputs": len(sources) * base_copies,
         "runs": [j1, j2, j2_big],
         "speedup_jobs2": round(j1["seconds"] / j2["seconds"], 2),
+        "rounds_seconds": {"jobs1": [r["seconds"] for r in j1s], "jobs2": [r["seconds"] for r in j2s]},
         "rss_ratio_10n_vs_n": round(j2_big["worker_peak_rss_mb_max"] / j2["worker_peak_rss_mb_max"], 3)
         if j2["worker_peak_rss_mb_max"] else None,
         "driver_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
@@ -103,16 +113,18 @@ def print_result(result: dict[str, Any]) -> None:
 
     t = Table(title=f"khparse batch benchmark ({result['inputs']} inputs, {result['cpus']} CPUs)")
     for col in ("run", "jobs", "files", "failed", "pages", "s", "files/s", "pages/s", "workers",
-                "peak RSS/worker MB"):
+                "RSS/worker MB"):
         t.add_column(col, justify="right")
     for r in result["runs"]:
         t.add_row(r["tag"], str(r["jobs"]), str(r["files"]), str(r["failed"]), str(r["pages"]), f"{r['seconds']:.1f}",
                   f"{r['files_per_s']:.2f}", f"{r['pages_per_s']:.1f}", str(r["workers"]),
                   f"{r['worker_peak_rss_mb_max']:.0f}")
-    c = Console()
+    c = Console(width=max(Console().width, 110))
     c.print(t)
     ok = "✓" if result["speedup_jobs2"] >= 1.8 else "✗"
-    c.print(f"speedup --jobs 2 vs --jobs 1: {result['speedup_jobs2']:.2f}× (goal ≥ 1.8) {ok}")
+    rs = result["rounds_seconds"]
+    c.print(f"speedup --jobs 2 vs --jobs 1: {result['speedup_jobs2']:.2f}× (goal ≥ 1.8) {ok}  "
+            f"[best of rounds: jobs 1 {rs['jobs1']} s, jobs 2 {rs['jobs2']} s]")
     if result["rss_ratio_10n_vs_n"] is not None:
         ok = "✓" if result["rss_ratio_10n_vs_n"] <= 1.10 else "✗"
         c.print(f"peak RSS per worker, 10×N vs N: {result['rss_ratio_10n_vs_n']:.3f} (goal ≤ 1.10) {ok}")
@@ -123,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--copies", type=int, default=10, help="the big run has this many times more files")
     ap.add_argument("--base-copies", type=int, default=1, help="copies of the input set in the N run")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved --jobs 1 / --jobs 2 rounds (best kept)")
     args = ap.parse_args(argv)
-    print_result(run(args.copies, args.base_copies))
+    print_result(run(args.copies, args.base_copies, rounds=args.rounds))
     return 0
 
 

@@ -249,7 +249,10 @@ def _peak_rss_kb() -> int:
         import resource
     except ImportError:  # not POSIX
         return 0
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    # The PDF/DOCX back-ends run in forked sandbox children: the worker's footprint includes the
+    # largest of them (RUSAGE_CHILDREN's ru_maxrss is the peak of the biggest waited-for child).
+    return int(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 
 
 # --------------------------------------------------------------------------- planning the batch
