@@ -343,6 +343,26 @@ def test_cli_validate_directory_github(sample_batch: Path, tmp_path: Path) -> No
     assert run_khparse("validate", sample_batch, "--format", "github").returncode == 0
 
 
+def test_pre_commit_hook_runs_validate_on_the_files_it_selects(sample_batch: Path, tmp_path: Path) -> None:
+    """What pre-commit does with our hook: pick files by ``files``/``exclude``, run ``entry`` on them."""
+    import regex
+    import yaml
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert hook["id"] == "khparse-validate" and hook["entry"] == "khparse validate"
+    out, bad = break_one(sample_batch, tmp_path)
+    (out / "notes.txt").write_text("not an output")
+    staged = sorted(p.relative_to(tmp_path).as_posix() for p in out.rglob("*") if p.is_file())
+    picked = [f for f in staged if regex.search(hook["files"], f) and not regex.search(hook["exclude"], f)]
+    assert "out/_report.json" not in picked and "out/notes.txt" not in picked and "out/_report.csv" not in picked
+    assert len(picked) == 3
+    args = hook["entry"].split()[1:]
+    r = run_khparse(*args, *picked, cwd=tmp_path)
+    assert r.returncode == 1 and bad.relative_to(tmp_path).as_posix() in r.stdout.decode()
+    good = [f for f in picked if f != bad.relative_to(tmp_path).as_posix()]
+    assert run_khparse(*args, *good, cwd=tmp_path).returncode == 0
+
+
 # --------------------------------------------------------------------------- Ray
 
 
