@@ -244,18 +244,38 @@ def _recipients(closing: list[Line]) -> list[str]:
 _WORD = regex.compile(r"[\p{L}\p{M}]+")
 
 
-def _bigram_cases(sk: Skeleton) -> dict[tuple[str, str], tuple[str, str]]:
+def _pairs(*texts: str | None) -> set[tuple[str, str]]:
+    """The lower-cased word pairs ``recase`` will look up in ``texts``."""
+    out: set[tuple[str, str]] = set()
+    for t in texts:
+        if t:
+            out.update(pairwise(w.lower() for w in _WORD.findall(t)))
+    return out
+
+
+def _bigram_cases(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
     """How the body spells each word pair in mixed case: the document's own evidence for
     "Ban Chấp hành", "Sở Công Thương", "Tổ quốc". A pair only ever speaks for its second word,
-    which is never sentence-initial; words in capitals (headings) say nothing."""
+    which is never sentence-initial; words in capitals (headings) say nothing.
+
+    Only the ``wanted`` pairs (those of the few strings to recase) are counted: counting every
+    pair of the body cost more than the rest of the metadata."""
     counts: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+    if not wanted:
+        return {}
+    seconds = {b for _, b in wanted}
     blocks = list(sk.preamble) + [b for node in sk.nodes() for b in [node.head, *node.body]]
     for b in blocks:
-        words = [m.group(0) for m in _WORD.finditer(b.text)]
-        for w1, w2 in pairwise(words):
-            if len(w2) > 1 and w2.isupper():
+        words = _WORD.findall(b.text)
+        lows = [w.lower() for w in words]
+        for i in range(1, len(words)):
+            if lows[i] not in seconds:
                 continue
-            by = counts.setdefault((w1.lower(), w2.lower()), {})
+            w1, w2 = words[i - 1], words[i]
+            key = (lows[i - 1], lows[i])
+            if (len(w2) > 1 and w2.isupper()) or key not in wanted:
+                continue
+            by = counts.setdefault(key, {})
             by[(w1, w2)] = by.get((w1, w2), 0) + 1
     return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in counts.items()}
 
@@ -306,13 +326,15 @@ def extract_metadata(sk: Skeleton) -> Metadata:
         cm = regex.match(r"^(?:\d*)\s*/\s*(?:\d{4}/)?(?P<c>[\p{Lu}Đ][\p{L}Đđ]*)|^\d+-(?P<p>[\p{Lu}Đ]+)/", number)
         if cm:
             code = cm.group("c") or cm.group("p") or code
-    cases = _bigram_cases(sk)
-    issuer = recase(_issuer(sk.header), cases)
-    province = province_of(issuer)
+    raw_issuer = _issuer(sk.header)
     title = _title(sk)
-    if title and _title_was_caps(sk):
-        title = recase(title, cases)
+    title_caps = bool(title) and _title_was_caps(sk)
     signer = _signer(sk.closing)
+    cases = _bigram_cases(sk, _pairs(raw_issuer, title if title_caps else None, signer.on_behalf_of))
+    issuer = recase(raw_issuer, cases)
+    province = province_of(issuer)
+    if title_caps:
+        title = recase(title, cases)
     if signer.on_behalf_of:
         signer.on_behalf_of = recase(signer.on_behalf_of, cases)
     return Metadata(
