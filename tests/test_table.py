@@ -119,9 +119,9 @@ def test_broken_outputs_are_named_and_the_rest_still_tabled(outdir: Path, tmp_pa
 def test_usage_errors(outdir: Path, tmp_path: Path) -> None:
     r = table(outdir, "-o", tmp_path / "t.ods")
     assert r.returncode == 2 and ".csv, .xlsx or .jsonl" in r.stderr.decode()
-    (tmp_path / "empty").mkdir()
-    assert table(tmp_path / "empty", "-o", tmp_path / "t.csv").returncode == 2
-    assert table(tmp_path / "nope", "-o", tmp_path / "t.csv").returncode == 2
+    (tmp_path / "empty").mkdir()  # nothing to table: "not found" (exit 3), as for validate
+    assert table(tmp_path / "empty", "-o", tmp_path / "t.csv").returncode == 3
+    assert table(tmp_path / "nope", "-o", tmp_path / "t.csv").returncode == 3
     assert table(outdir, "--what", "deadlines", "-o", tmp_path / "t.csv").returncode == 2
 
 

@@ -36,7 +36,7 @@ import sys
 import time
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_ready
@@ -196,28 +196,20 @@ def _convert(task: FileTask, extract_fn: ExtractFn | None) -> FileResult:
 def _previous_output(task: FileTask, sha256: str) -> Plan | None:
     """The existing output when it is a valid plan made from these bytes by this khparse version."""
     try:
-        with open(task.output, "rb") as fh:
-            raw = fh.read()
-        plan = load_plan(raw, task.output)
-    except (OSError, ValueError):
+        plan = load_plan(Path(task.output))
+    except (OSError, ValueError, KhparseError):
         return None
     if plan.source.sha256 != sha256 or plan.generator != generator():
         return None
     return plan
 
 
-def load_plan(raw: bytes, name: str) -> Plan:
-    """Parse one output file (JSON, or YAML by suffix) into a ``Plan``; ``ValueError`` if it is not one."""
-    try:
-        if name.lower().endswith((".yaml", ".yml")):
-            import yaml
+def load_plan(path: Path) -> Plan:
+    """One output file (JSON, or YAML by suffix) as a ``Plan``, read as ``khparse validate`` reads it;
+    ``ValueError`` (pydantic's ``ValidationError`` is one) when it is not a plan."""
+    from .validate import load_document
 
-            data = yaml.safe_load(raw)
-        else:
-            data = json.loads(raw)
-        return Plan.model_validate(data)
-    except Exception as err:  # YAML/JSON/pydantic errors all mean "not a usable output"
-        raise ValueError(f"{name}: not a khparse output: {err}") from err
+    return Plan.model_validate(load_document(path))
 
 
 @functools.cache
@@ -285,7 +277,10 @@ def find_inputs(args: Sequence[str], out_dir: Path) -> tuple[list[str], list[str
             add(arg)
         elif GLOB_CHARS & set(arg) and (matches := sorted(glob.glob(arg, recursive=True))):
             for m in matches:
-                _walk(m, add) if os.path.isdir(m) else add(m)
+                if os.path.isdir(m):
+                    _walk(m, add)
+                else:
+                    add(m)
         else:
             missing.append(arg)
     return sorted(files), sorted(set(missing))
@@ -465,7 +460,7 @@ def _mp_context() -> Any:
 
 
 def run_local(tasks: Sequence[FileTask], fn: Callable[[FileTask], FileResult], jobs: int,
-              max_tasks: int | None = None) -> Iterator[FileResult]:
+              max_tasks: int | None = None) -> Generator[FileResult, None, None]:
     """Yield one result per task as workers finish them; closing the generator kills the workers."""
     max_tasks = max_tasks or MAX_TASKS_PER_WORKER
     ctx = _mp_context()
@@ -545,7 +540,7 @@ def _fit_sandbox_cap() -> None:
 
 
 def run_ray(tasks: Sequence[FileTask], fn: Callable[[FileTask], FileResult], jobs: int | None,
-            address: str | None, max_tasks: int | None = None) -> Iterator[FileResult]:
+            address: str | None, max_tasks: int | None = None) -> Generator[FileResult, None, None]:
     """The same per-file function as Ray tasks on the cluster at ``address`` (or ``RAY_ADDRESS``;
     neither: a private local Ray instance with ``jobs`` CPUs).
 
@@ -652,7 +647,7 @@ def run_batch(
         n_jobs = jobs or _cpu_count()
         stream = run_ray(tasks, fn, jobs, address) if engine == "ray" else run_local(tasks, fn, n_jobs)
         total = len(files) + len(missing)
-        bar = _Progress(total, len(results)) if progress else None
+        bar = _Progress(total) if progress else None
         try:
             if bar:
                 bar.start()
@@ -669,8 +664,7 @@ def run_batch(
         except KeyboardInterrupt:
             interrupted = True
         finally:
-            if hasattr(stream, "close"):
-                stream.close()
+            stream.close()
             if bar:
                 bar.stop()
         outcome = BatchOutcome(results=sorted(results, key=lambda r: r.input), total=total, out_dir=out,
@@ -720,7 +714,7 @@ def write_reports(outcome: BatchOutcome, options: Options) -> None:
 class _Progress:
     """rich progress bar: files and pages done, rate, ETA and failures so far."""
 
-    def __init__(self, total: int, done: int) -> None:
+    def __init__(self, total: int) -> None:
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .batch import UsageError, load_plan
-from .errors import MissingTool
+from .errors import KhparseError, MissingTool
 from .models import Plan, Provenance, Section
 
 What = Literal["targets", "tasks", "agencies", "references"]
@@ -48,7 +48,6 @@ ITEM_COLUMNS: dict[str, list[str]] = {
                    *PROVENANCE_COLUMNS],
 }
 LIST_SEPARATOR = "; "
-OUTPUT_SUFFIXES = (".json", ".yaml", ".yml")
 MAX_WIDTH = 60
 
 
@@ -63,33 +62,13 @@ def columns(what: What) -> list[str]:
     return PLAN_COLUMNS + ITEM_COLUMNS[what]
 
 
-def find_outputs(paths: Sequence[str | os.PathLike[str]]) -> list[Path]:
-    """Output files named directly, or found recursively in directories.
-
-    Inside directories, names starting with ``_`` (``_report.json``) or ``.`` (temp files) are not
-    outputs — the same rule ``khparse validate`` applies.
-    """
-    found: set[Path] = set()
-    for p in map(Path, paths):
-        if p.is_dir():
-            for dirpath, dirnames, filenames in os.walk(p):
-                dirnames[:] = [d for d in dirnames if not d.startswith((".", "_"))]
-                found.update(Path(dirpath, n) for n in filenames
-                             if n.lower().endswith(OUTPUT_SUFFIXES) and not n.startswith((".", "_")))
-        elif p.exists():
-            found.add(p)
-        else:
-            raise UsageError(f"{p}: no such file or directory")
-    return sorted(found)
-
-
 def load_plans(files: Iterable[Path]) -> tuple[list[tuple[Path, Plan]], list[tuple[str, str]]]:
     plans: list[tuple[Path, Plan]] = []
     skipped: list[tuple[str, str]] = []
     for f in files:
         try:
-            plans.append((f, load_plan(f.read_bytes(), f.name)))
-        except (OSError, ValueError) as err:
+            plans.append((f, load_plan(f)))
+        except (OSError, ValueError, KhparseError) as err:
             skipped.append((str(f), " ".join(str(err).split())[:300]))
     plans.sort(key=lambda fp: (fp[1].source.path, str(fp[0])))
     return plans, skipped
@@ -137,9 +116,9 @@ def _prov(p: Provenance) -> Row:
 
 
 def build_rows(paths: Sequence[str | os.PathLike[str]], what: What) -> tuple[list[Row], TableResult]:
-    files = find_outputs(paths)
-    if not files:
-        raise UsageError("no khparse outputs (.json/.yaml) found in " + " ".join(map(str, paths)))
+    from .validate import collect_files
+
+    files = sorted(set(collect_files(map(Path, paths))))
     plans, skipped = load_plans(files)
     rows = [row for f, plan in plans for row in rows_for(plan, str(f), what)]
     return rows, TableResult(rows=len(rows), plans=len(plans), skipped=skipped)
