@@ -129,9 +129,11 @@ def read_pdf(name: str, data: bytes, *, max_pages: int | None = None, ocr: str =
                 doc.ocr_confidence = ocr_conf
             return doc
         finally:
-            for p in pages:
+            for p in pages:  # every page closed, not left to the document's close
                 if p.textpage is not None:
+                    page = p.textpage.page
                     p.textpage.close()
+                    page.close()
     except pdfium.PdfiumError as exc:
         raise CorruptInput(f"{name}: PDF cannot be read ({exc})") from None
     finally:
@@ -426,8 +428,23 @@ class _FoundTable:
     bbox: tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, y up
 
 
+def _has_paths(pg: _Page) -> bool:
+    """Does the page draw any path (line, rectangle, curve), in its content or a form XObject?
+
+    pdfplumber's default ``find_tables`` strategy builds cells only from such edges, so a page
+    without one has no table for it: checked with pdfium in ~0.3 ms instead of ~0.1 s of
+    pdfplumber (a borderless signature block looks tabular but draws nothing).
+    """
+    page = getattr(pg.textpage, "page", None)
+    if page is None:
+        return True
+    import pypdfium2.raw as pdfium_c
+
+    return next(iter(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])), None) is not None
+
+
 def _find_tables(data: bytes, pages: list[_Page]) -> list[_FoundTable]:
-    candidates = [p for p in pages if _looks_tabular(p)]
+    candidates = [p for p in pages if _looks_tabular(p) and _has_paths(p)]
     if not candidates:
         return []
     try:
