@@ -90,14 +90,21 @@ def cut_at_verb(s: str) -> str:
         return s[: m.start()]
 
 
+_LEAD_CONJ = regex.compile(r"^(?:và|cùng|với|hoặc)\s+")
+_TRAIL_DOTS = regex.compile(r"(?:\s*\.{2,}|…)+$")  # "Cổng thông tin điện tử tỉnh..."
+_TRAIL_CHU_TRI = regex.compile(r"\s+chủ\s+trì\s*[.;,]?$")  # "Sở Kế hoạch và Đầu tư chủ trì."
+_TRAIL_VERB = regex.compile(r"\s+(?:thực\s+hiện|triển\s+khai)$")
+_CAC_LOWER = regex.compile(r"^Các\s+\p{Ll}")
+
+
 def clean_item(s: str) -> str:
     s = collapse(s)
-    s = regex.sub(r"^(?:và|cùng|với|hoặc)\s+", "", s)
-    s = regex.sub(r"(?:\s*\.{2,}|…)+$", "", s)  # "Cổng thông tin điện tử tỉnh..."
-    s = regex.sub(r"\s+chủ\s+trì\s*[.;,]?$", "", s)  # "Sở Kế hoạch và Đầu tư chủ trì."
+    s = _LEAD_CONJ.sub("", s)
+    s = _TRAIL_DOTS.sub("", s)
+    s = _TRAIL_CHU_TRI.sub("", s)
     s = s.strip(" .;:,-–")
-    s = regex.sub(r"\s+(?:thực\s+hiện|triển\s+khai)$", "", s)
-    if regex.match(r"^Các\s+\p{Ll}", s):
+    s = _TRAIL_VERB.sub("", s)
+    if _CAC_LOWER.match(s):
         s = "c" + s[1:]  # sentence-initial "Các sở, ban, ngành" is the collective "các sở, ban, ngành"
     return s
 
@@ -150,15 +157,22 @@ def split_agencies(text: str, *, prose: bool = False) -> list[str]:
     return out
 
 
+# Abbreviations expanded by ``canonical``, in this order (compiled once: it runs per agency).
+_EXPANSIONS = [(regex.compile(p), r) for p, r in (
+    (r"\bUBND\b", "Ủy ban nhân dân"),
+    (r"\bUBMTTQ\b|\bUBMT\b", "Ủy ban Mặt trận"),
+    (r"\bMTTQ\b", "Mặt trận Tổ quốc"),
+    (r"\bBHXH\b", "Bảo hiểm xã hội"),
+    (r"\bVP\b", "Văn phòng"),
+    (r"\bUỷ\b", "Ủy"),
+)]
+
+
 def canonical(name: str) -> str:
     """Canonical full name: "UBND" expanded, new-style tone placement, whitespace collapsed."""
     s = new_tone(collapse(name))
-    s = regex.sub(r"\bUBND\b", "Ủy ban nhân dân", s)
-    s = regex.sub(r"\bUBMTTQ\b|\bUBMT\b", "Ủy ban Mặt trận", s)
-    s = regex.sub(r"\bMTTQ\b", "Mặt trận Tổ quốc", s)
-    s = regex.sub(r"\bBHXH\b", "Bảo hiểm xã hội", s)
-    s = regex.sub(r"\bVP\b", "Văn phòng", s)
-    s = regex.sub(r"\bUỷ\b", "Ủy", s)
+    for rx, repl in _EXPANSIONS:
+        s = rx.sub(repl, s)
     return s
 
 

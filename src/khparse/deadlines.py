@@ -330,15 +330,19 @@ def _cell_hits(text: str, s: int, e: int) -> list[_Hit]:
     return found
 
 
+_LABEL_END = regex.compile(r"[;.](?:\s|$)|\n")
+_CLAUSE_CUT = regex.compile(r";|\.(?=\s|$)")
+
+
 def _label_end(text: str, s: int) -> int:
     """A label's value runs to the end of its sentence or clause."""
-    m = regex.compile(r"[;.](?:\s|$)|\n").search(text, s)
+    m = _LABEL_END.search(text, s)
     return m.start() if m else len(text)
 
 
 def _clauses(text: str, start: int) -> Iterator[tuple[int, int]]:
     cs = start
-    for m in regex.finditer(r";|\.(?=\s|$)", text[start:]):
+    for m in _CLAUSE_CUT.finditer(text[start:]):
         yield cs, start + m.start()
         cs = start + m.end()
     yield cs, len(text)

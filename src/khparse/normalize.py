@@ -23,6 +23,8 @@ _OLD_TONE_RE = regex.compile(r"(?<![\p{L}])((?i:qu)?)([\p{L}]*?)(" + "|".join(_O
 # Characters PDFs and portals put into text that never carry meaning.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = regex.compile(r"[\p{Zs}\t]+")
+# Combining marks with no letter to sit on (compiled once: ``clean`` runs on every line).
+_STRAY_MARKS = regex.compile(r"(?<![\p{L}])\p{Mn}+")
 
 
 def nfc(text: str) -> str:
@@ -34,7 +36,7 @@ def clean(text: str) -> str:
     text = nfc(text.translate(_INVISIBLE))
     text = text.replace("\u00a0", " ")
     # stray combining marks left alone after NFC (PDF artefacts) are dropped
-    text = regex.sub(r"(?<![\p{L}])\p{Mn}+", "", text)
+    text = _STRAY_MARKS.sub("", text)
     return text
 
 

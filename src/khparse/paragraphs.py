@@ -51,6 +51,10 @@ _OPEN_WORDS = {
 _END_PUNCT = (".", ";", ":", "!", "?", "./.")
 _LOWER_START = regex.compile(r"^[\p{Ll}\d(\"“”]")
 _CAPS_LINE = regex.compile(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
+# Compiled once, as these run for every line.
+_DASH_ITEM = regex.compile(r"^\s*[-–]\s+(\S+)")
+_HYPHEN_NAME_END = regex.compile(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)\s*$")
+_DASH_PLUS = regex.compile(r"^\s*[-+]\s")
 
 # --- inline anchors (flattened portal text) ----------------------------------------------
 # Places where a new logical line must start even inside a printed line: the national motto,
@@ -137,13 +141,13 @@ def _is_hyphen_continuation(prev: str, nxt: str) -> bool:
     in upper case continues when the previous line stops mid-phrase (no closing punctuation)
     and names a body whose official name has a hyphen.
     """
-    m = regex.match(r"^\s*[-–]\s+(\S+)", nxt)
+    m = _DASH_ITEM.match(nxt)
     if not m or prev.rstrip().endswith((*_END_PUNCT, ",")):
         return False
     word = m.group(1)
     if word[:1].islower():
         return True
-    return regex.search(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)\s*$", prev) is not None
+    return _HYPHEN_NAME_END.search(prev) is not None
 
 
 def _fill(line: Line, wrap: int) -> float:
@@ -156,7 +160,7 @@ def short_first_style(lines: list[Line], wrap: int) -> bool:
     continuation is a paragraph start, not the tail of the previous paragraph."""
     firsts = hits = 0
     for a, b in pairwise(lines):
-        if regex.match(r"^\s*[-+]\s", a.text):
+        if _DASH_PLUS.match(a.text):
             firsts += 1
             hits += _fill(a, wrap) < 0.55 and _LOWER_START.match(b.text.strip()) is not None
     return firsts >= 5 and hits / firsts > 0.6

@@ -167,7 +167,7 @@ def split_regions(lines: list[Line]) -> Regions:
     cut = None
     for i, ln in enumerate(body):
         # "Nơi nhận:" is unmistakable anywhere past the opening; a bare TM./KT. line only late
-        early_ok = i >= len(body) * 0.05 and regex.match(r"^\s*Nơi\s+nhận", ln.text)
+        early_ok = i >= len(body) * 0.05 and _NOI_NHAN.match(ln.text)
         if (early_ok or i >= len(body) * 0.3) and CLOSING_RE.match(ln.text):
             cut = i
             break
@@ -208,6 +208,8 @@ _SENTENCE_END = regex.compile(
     r"(?<!\.)(?<!\b\p{Lu}{1,3})(?<!\b(?:Ông|Bà|ThS|TS|PGS|GS|KS|Đ/c|đ/c|Tp|Th|tr|St|No))\.(?!\.)(?=\s+[\p{Lu}\"“(]|\s*$)")
 
 
+# "Nơi nhận" opening a line (compiled once: tested on every body line).
+_NOI_NHAN = regex.compile(r"^\s*Nơi\s+nhận")
 _RUN_IN_BULLET = regex.compile(r"\s[-–+]\s(?=\p{Lu})")
 _HYPHEN_NAME_END = regex.compile(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)$")
 
