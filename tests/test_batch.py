@@ -156,6 +156,14 @@ def test_fail_fast_stops_and_still_reports_what_was_done(tmp_path: Path) -> None
     assert not [n for n in outputs(out) if n.endswith(".tmp")]
 
 
+def test_fail_fast_on_an_argument_that_names_nothing(tmp_path: Path) -> None:
+    src = make_tree(tmp_path / "in", {"a.txt": "a"})
+    out = tmp_path / "out"
+    res = fake_batch([src, tmp_path / "typo"], out, fail_fast=True)
+    assert res.exit_code == 1 and outputs(out) == []
+    assert report(out)["summary"] == {"inputs": 2, "ok": 0, "warnings": 0, "failed": 1, "not_run": 1, "resumed": 0}
+
+
 def test_resume_redoes_only_what_changed(tmp_path: Path) -> None:
     src = make_tree(tmp_path / "in", {"same.txt": "same", "edited.txt": "v1", "corrupt.txt": "c",
                                       "old.txt": "o", "gone-bad.txt": "fine at first"})

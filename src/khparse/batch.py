@@ -613,7 +613,6 @@ def run_batch(
     address: str | None = None,
     progress: bool = False,
     extract_fn: ExtractFn | None = None,
-    on_result: Callable[[FileResult], None] | None = None,
 ) -> BatchOutcome:
     """Convert every input, write ``_report.json``/``_report.csv`` and return what happened."""
     start = time.monotonic()
@@ -643,6 +642,8 @@ def run_batch(
         # Largest first: the long files start early instead of becoming the tail one worker runs
         # alone, which is what keeps --jobs N close to N times faster.
         tasks.sort(key=_size_desc)
+        if fail_fast and results:  # an argument that names nothing already failed
+            tasks = []
         fn: Callable[[FileTask], FileResult] = functools.partial(convert_file, extract_fn=extract_fn)
         n_jobs = jobs or _cpu_count()
         stream = run_ray(tasks, fn, jobs, address) if engine == "ray" else run_local(tasks, fn, n_jobs)
@@ -657,8 +658,6 @@ def run_batch(
                 results.append(r)
                 if bar:
                     bar.advance(r)
-                if on_result:
-                    on_result(r)
                 if fail_fast and r.status == "failed":
                     break
         except KeyboardInterrupt:
