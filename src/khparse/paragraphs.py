@@ -64,7 +64,7 @@ _INLINE_SPLIT = regex.compile(
     r"""
     (?<=\S)\s+(?=CỘNG\s+HÒA\s+XÃ\s+HỘI|CỘNG\s+HOÀ\s+XÃ\s+HỘI)           # motto after issuer
   | (?<=Hạnh\s+phúc)\s+(?=\S)                                        # after the motto
-  | \s*(?<![\p{L}\d])-{3,}\s*                                         # ------- rule inside a line
+  | (?<!\s)\s*(?<![\p{L}\d])-{3,}\s*                                  # ------- rule inside a line (from a space run's start: linear)
   | (?<=\S)\s+(?=Số\s*:)                                             # "Số:" cell
   | (?<=/[\p{Lu}Đ][\p{L}Đđ\d]*(?:-[\p{L}Đđ\d]+)*)\s+(?=\p{Lu}[\p{L} ]{1,40},\s+ngày\s)  # "30/KH-UBND Bắc Giang, ngày"
   | (?<=năm\s+\d{4})\s+(?=(?:KẾ\s+HOẠCH|CHƯƠNG\s+TRÌNH|BÁO\s+CÁO|TỜ\s+TRÌNH|QUYẾT\s+ĐỊNH|CHỈ\s+THỊ|NGHỊ\s+QUYẾT|ĐỀ\s+ÁN)\b)
@@ -76,9 +76,17 @@ _INLINE_SPLIT = regex.compile(
 )
 
 
+# What every _INLINE_SPLIT alternative needs somewhere in the line (a cheap test first): the motto,
+# 'Hạnh phúc', a rule, 'Số', a '/KH-…' number, 'năm 2024', or a marker dot ('II.', '1.', '1.1.').
+_SPLIT_CUES = ("CỘNG", "phúc", "---", "Số", "/", "năm")
+_MARKER_DOT = regex.compile(r"[IVX\d]\.")
+
+
 def _split_inline(line: Line, wrap: int) -> list[Line]:
     text = line.text
     if len(text) < 8:
+        return [line]
+    if not any(c in text for c in _SPLIT_CUES) and not _MARKER_DOT.search(text):
         return [line]
     parts: list[str] = []
     last = 0

@@ -108,7 +108,8 @@ UNIT_PATTERN = rf"""
 MASK = regex.compile(
     rf"""
     # document number: '30/KH-UBND', '42- NQ/TW', '42-NQ/TƯ', '35/2022/NĐ-CP', '3260-KH/ĐĐQH15'
-      (?P<docno>\d+(?:/\d{{2,4}})?\s?[-/]\s?\p{{Lu}}[\p{{L}}\d&.]*(?:\s?[-/]\s?[\p{{L}}\d&]+)*)
+    # (starts where a digit run starts: tried inside a run it rescans the run, quadratic on hostile input)
+      (?P<docno>(?<!\d)\d+(?:/\d{{2,4}})?\s?[-/]\s?\p{{Lu}}[\p{{L}}\d&.]*(?:\s?[-/]\s?[\p{{L}}\d&]+)*)
     # 'số' + number: 'Đề án số 08', 'Số: 30'
     | (?P<so>(?<![\p{{L}}])(?i:số)\s*:?\s*\d[\d./]*)
     # full dates '24/11/2023', '04/3/2024', '29.9.2025'; month/year '6/2024', '01/2025'
@@ -451,13 +452,18 @@ def _leading_year(tx: _Text, s: int, e: int, first_fig: int) -> int | None:
     return int(m.group("y")) if m else None
 
 
+# The only characters the sentence and clause cutters look at (found by the engine, not a Python loop).
+_SENTENCE_CHARS = regex.compile(r"[().!?]")
+_CLAUSE_CHARS = regex.compile(r"[();]")
+
+
 def _sentences(text: str, start: int) -> Iterator[tuple[int, int]]:
     """Sentences at paren depth 0: cut at '. ' (not a decimal point) and at '. - ' bullets."""
     depth = 0
     s = start
     n = len(text)
-    i = start
-    while i < n:
+    for m in _SENTENCE_CHARS.finditer(text, start):
+        i = m.start()
         c = text[i]
         if c == "(":
             depth += 1
@@ -467,7 +473,6 @@ def _sentences(text: str, start: int) -> Iterator[tuple[int, int]]:
             if not (c == "." and i > 0 and text[i - 1] == "."):  # '...' is not a sentence end
                 yield s, i
                 s = i + 1
-        i += 1
     if s < n:
         yield s, n
 
@@ -476,7 +481,8 @@ def _clauses(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
     """Top-level ';' cuts a sentence into clauses."""
     depth = 0
     cs = s
-    for i in range(s, e):
+    for m in _CLAUSE_CHARS.finditer(text, s, max(s, e)):
+        i = m.start()
         c = text[i]
         if c == "(":
             depth += 1
