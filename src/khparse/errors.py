@@ -66,7 +66,7 @@ EXIT_CODES: dict[int, str] = {
     3: "input file not found or not readable",
     4: "unsupported or unrecognised format (binary data, not a document)",
     5: "empty input (no bytes or no text)",
-    6: "encrypted / password-protected PDF",
+    6: "encrypted / password-protected document (PDF, Word)",
     7: "corrupt or truncated file (PDF, DOCX, ZIP, JSON)",
     8: "no usable text layer (scanned) and OCR disabled or impossible",
     9: "a limit was exceeded (--max-bytes, --max-pages, --timeout)",

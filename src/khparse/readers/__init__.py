@@ -15,8 +15,10 @@ from typing import Any
 from ..errors import (
     CorruptInput,
     EmptyInput,
+    EncryptedPdf,
     InputNotFound,
     KhparseError,
+    LimitExceeded,
     UnsupportedFormat,
 )
 from ..source import SourceDoc
@@ -24,6 +26,11 @@ from .markdown import looks_like_markdown, parse_markdown
 from .text import check_not_empty, decode_bytes, split_lines
 
 __all__ = ["detect_format", "read"]
+
+# A printed A4 page of Vietnamese prose holds 3,000-4,000 characters; text inputs are held to
+# --max-pages pages of this many (the default 2,000 pages: 10 million characters; measured, a
+# 10 MB text parses in ~25 s with ~170 MB of RSS, a 300 MB one would need ~3 GB and ~12 min).
+TEXT_CHARS_PER_PAGE = 5000
 
 _PDF_MAGIC = b"%PDF-"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -95,20 +102,24 @@ def _read_file(path: Path) -> bytes:
 
 def _dispatch(name: str, data: bytes, *, max_pages: int | None, ocr: str = "auto") -> SourceDoc:
     kind = detect_format(data)
+    # Binary formats are parsed by C back-ends (pdfium, lxml, LibreOffice) that an alarm cannot
+    # interrupt and that abort on a failed allocation: each runs in a memory-capped child.
+    from ..sandbox import run_isolated
+
     if kind == "pdf":
         from .pdf import read_pdf  # imported lazily: pypdfium2 costs ~40 ms to import
 
-        return read_pdf(name, data, max_pages=max_pages, ocr=ocr)
+        return run_isolated(name, read_pdf, name, data, max_pages=max_pages, ocr=ocr)
     if kind == "zip":
         from .docx import read_docx
 
-        return read_docx(name, data)
+        return run_isolated(name, read_docx, name, data)
     if kind == "ole":
-        return _read_ole(name, data)
+        return run_isolated(name, _read_ole, name, data)
     for magic, what in _OTHER_MAGICS:
         if data.startswith(magic):
             raise UnsupportedFormat(f"{name}: {what}, not a document khparse can read")
-    return _read_text(name, data)
+    return _read_text(name, data, max_pages=max_pages)
 
 
 def _read_ole(name: str, data: bytes) -> SourceDoc:
@@ -116,6 +127,8 @@ def _read_ole(name: str, data: bytes) -> SourceDoc:
 
     Other OLE2 files (.xls, .ppt, .msg) have no WordDocument stream and are refused up front.
     """
+    if "EncryptedPackage".encode("utf-16-le") in data[:1 << 20]:  # how Word stores a password-protected .docx
+        raise EncryptedPdf(f"{name}: password-protected Word document (remove the password in Word first)")
     if "WordDocument".encode("utf-16-le") not in data[:1 << 20] and b"WordDocument" not in data[:1 << 20]:
         raise UnsupportedFormat(f"{name}: OLE2 file that is not a Word document (.xls/.ppt/.msg?)")
     from .doc import read_doc
@@ -123,10 +136,18 @@ def _read_ole(name: str, data: bytes) -> SourceDoc:
     return read_doc(name, data)
 
 
-def _read_text(name: str, data: bytes) -> SourceDoc:
+def _read_text(name: str, data: bytes, *, max_pages: int | None = None) -> SourceDoc:
+    limit = None if max_pages is None else max_pages * TEXT_CHARS_PER_PAGE
+    if limit is not None and len(data) > 4 * limit:  # more than 4 bytes a character in no encoding
+        raise _text_limit(name, f"{len(data)} bytes", max_pages)
     text, encoding = decode_bytes(data)
+    if limit is not None and len(text) > limit:
+        raise _text_limit(name, f"{len(text)} characters", max_pages)
     check_not_empty(text)
     stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped[:15].lower().startswith(("<!doctype html", "<html")):
+        raise UnsupportedFormat(f"{name}: HTML page, not a document khparse can read "
+                                "(give it the plan itself, PDF/DOCX, or its text)")
     if stripped.startswith(("{", "[")):
         doc = _read_json(name, stripped)
         if doc is not None:
@@ -140,6 +161,13 @@ def _read_text(name: str, data: bytes) -> SourceDoc:
                          layout="wrapped", encoding=encoding)
     return SourceDoc(path=name, sha256="", format="text", lines=split_lines(text), layout="wrapped",
                      encoding=encoding)
+
+
+def _text_limit(name: str, size: str, max_pages: int | None) -> LimitExceeded:
+    """Text has no pages: it is held to ``--max-pages`` pages of ``TEXT_CHARS_PER_PAGE`` characters,
+    which bounds the parse's memory (~10 bytes of RSS per character) and time like a PDF's."""
+    return LimitExceeded(f"{name}: text of {size} is more than --max-pages {max_pages} pages of "
+                         f"{TEXT_CHARS_PER_PAGE} characters")
 
 
 def _read_json(name: str, text: str) -> SourceDoc | None:

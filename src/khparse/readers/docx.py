@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..errors import CorruptInput, EmptyInput, LimitExceeded, UnsupportedFormat
+from ..errors import CorruptInput, EmptyInput, EncryptedPdf, LimitExceeded, UnsupportedFormat
 from ..source import Line, SourceDoc, Table
 from .layout import CLOSING_MARK, HEADER_MARK, TITLE
 from .legacy import decode as legacy_decode
@@ -86,8 +87,14 @@ def read_docx(name: str, data: bytes) -> SourceDoc:
                 raise CorruptInput(f"{name}: corrupt DOCX (member {bad} fails its CRC check)")
     except zipfile.BadZipFile as exc:
         raise CorruptInput(f"{name}: corrupt or truncated DOCX/ZIP ({exc})") from None
-    except (EOFError, OSError, ValueError) as exc:
+    except (EOFError, OSError, ValueError, zlib.error) as exc:  # zipfile lets zlib's errors through
         raise CorruptInput(f"{name}: corrupt or truncated DOCX/ZIP ({exc})") from None
+    except NotImplementedError as exc:  # zipfile: a compression method or ZIP version it lacks
+        raise UnsupportedFormat(f"{name}: ZIP feature not supported ({exc})") from None
+    except RuntimeError as exc:  # zipfile: an encrypted member ("password required")
+        if "encrypted" in str(exc) or "password" in str(exc):
+            raise EncryptedPdf(f"{name}: encrypted ZIP member (password required)") from None
+        raise CorruptInput(f"{name}: corrupt DOCX/ZIP ({exc})") from None
     try:
         import docx  # python-docx
 
