@@ -9,6 +9,7 @@ own anchor.
 
 from __future__ import annotations
 
+import datetime
 from itertools import pairwise
 
 import regex
@@ -317,8 +318,8 @@ def extract_metadata(sk: Skeleton) -> Metadata:
         if d.group("d") and d.group("m"):
             try:
                 day, month, year = int(d.group("d")), int(d.group("m")), int(d.group("y"))
-                if 1 <= day <= 31 and 1 <= month <= 12:
-                    issued = f"{year:04d}-{month:02d}-{day:02d}"
+                # a real calendar date only ("30 tháng 02" is a typo, not a date validate accepts)
+                issued = datetime.date(year, month, day).isoformat()
             except ValueError:
                 issued = None
     doc_type, code = _doc_type(sk)
