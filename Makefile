@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SAMPLE := samples/kh-30-bacgiang.txt
 
-.PHONY: install run test lint schema bench bench-batch
+.PHONY: install run test lint schema bench bench-batch fuzz fuzz-hypothesis fuzz-atheris hostile
 
 ## install: create .venv if missing and install khparse (editable) with its dev tools
 install:
@@ -36,3 +36,27 @@ bench-batch:
 ## then the batch benchmark; one table, also written to bench/results.json
 bench:
 	$(BIN)/python bench/bench.py
+
+## fuzz: long fuzzing campaign (FUZZ_EXAMPLES per hypothesis test, ATHERIS_RUNS per atheris target);
+##       run it niced and in parallel: nice -n 19 make -j2 fuzz
+FUZZ_EXAMPLES ?= 100000
+ATHERIS_RUNS  ?= 50000
+FUZZ_DIR      ?= /tmp/khparse-fuzz
+fuzz: fuzz-hypothesis fuzz-atheris
+
+fuzz-hypothesis:
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py -p no:logging -p no:cacheprovider
+
+## fuzz-atheris: coverage-guided PDF then DOCX fuzzing (pip install atheris); crashes land in FUZZ_DIR
+fuzz-atheris:
+	mkdir -p $(FUZZ_DIR)
+	$(BIN)/python tests/fuzz_atheris.py pdf -atheris_runs=$(ATHERIS_RUNS) -max_len=24000 -rss_limit_mb=3000 \
+	  -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-pdf 2>$(FUZZ_DIR)/pdf.log
+	$(BIN)/python tests/fuzz_atheris.py docx -atheris_runs=$(ATHERIS_RUNS) -max_len=60000 -rss_limit_mb=3000 \
+	  -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-docx 2>$(FUZZ_DIR)/docx.log
+	tail -n 2 $(FUZZ_DIR)/pdf.log $(FUZZ_DIR)/docx.log
+
+## hostile: write the hostile-input files into HOSTILE_DIR and list them with their exit codes
+HOSTILE_DIR ?= /tmp/khparse-hostile
+hostile:
+	$(BIN)/python tests/hostile/make_hostile.py $(HOSTILE_DIR)
