@@ -1,0 +1,367 @@
+"""Corpus review: what a gold annotator following ../shared/gold/README.md would write for ten real
+documents of ../shared/corpus, checked against ``pipeline.extract`` one category at a time.
+
+Each test quotes the source text it rests on. Only answers that the gold conventions settle are
+asserted (debatable readings are left out). Every document is parsed once per module.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from khparse.pipeline import extract
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus"
+
+pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not available")
+
+DOCS = {
+    "cchc": "lamdong-kh-ubnd-cchc-2026-2030.docx",
+    "pcmt": "lamdong-kh-ubnd-ctmtqg-pcmt-2030.docx",
+    "ct11": "laocai-kh-ubnd-ct11-khoangsan-2026-draft.docx",
+    "sct2242": "laocai-kh-sct-2242-kiemtra-gcn-2026.docx",
+    "tuyentruyen": "lamdong-kh-ubnd-tuyentruyen-cchc-2026.docx",
+    "yenbai": "tvpl-trunc-yenbai-kh-01.json",
+    "nghean": "tvpl-trunc-nghean-kh-1021.json",
+    "tuyenquang": "tvpl-trunc-tuyenquang-kh-04.json",
+    "ddqh": "ddqh-kh-3260-nq57-2025.md",
+    "dkt1105": "laocai-kh-1105-dkt-vlncn-2026.companion.txt",
+}
+
+
+@pytest.fixture(scope="module")
+def plans() -> dict[str, dict[str, Any]]:
+    class Lazy(dict):  # parse each document once, on first use
+        def __missing__(self, key: str) -> dict[str, Any]:
+            path = CORPUS / DOCS[key]
+            if not path.exists():
+                pytest.skip(f"{path.name} is not in the corpus")
+            self[key] = extract(path).model_dump(mode="json")
+            return self[key]
+
+    return Lazy()
+
+
+def section_ids(plan: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+
+    def walk(nodes: list[dict[str, Any]]) -> None:
+        for n in nodes:
+            out.append(n["id"])
+            walk(n["children"])
+
+    walk(plan["sections"])
+    return out
+
+
+def ref(plan: dict[str, Any], number: str) -> dict[str, Any]:
+    found = [r for r in plan["references"] if r["number"] == number]
+    assert found, f"{number} missing from references: {[r['number'] for r in plan['references']]}"
+    return found[0]
+
+
+def tasks_in(plan: dict[str, Any], section: str) -> list[dict[str, Any]]:
+    return [t for t in plan["tasks"] if t["section"] == section]
+
+
+def agencies_of(task: dict[str, Any]) -> list[str]:
+    return task["lead"] + task["partners"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+# ---------------------------------------------------------------------------------------------
+
+def test_roman_numeral_at_line_end_with_heading_on_next_line(plans):
+    # tuyenquang: "... xử lý vi phạm về trật tự an toàn\r\ngiao thông. II.\r\nNHIỆM VỤ TRỌNG TÂM 1. Nâng
+    # cao năng lực quản lý nhà nước ... 2. Đẩy mạnh ... 3. Tiếp tục đầu tư ... 4. ... 5. Siết chặt ..."
+    # Part II is missed, so its items 3-5 become I.3-I.5 (and 1-2 are lost inside I.2).
+    ids = section_ids(plans["tuyenquang"])
+    assert "II" in ids
+    assert {"II.1", "II.2", "II.3", "II.4", "II.5"} <= set(ids)
+    assert not {"I.3", "I.4", "I.5"} & set(ids)
+
+
+def test_roman_heading_text_after_wrapped_numeral(plans):
+    # tuyenquang: "II.\r\nNHIỆM VỤ TRỌNG TÂM 1. Nâng cao ..."
+    heads = {s["id"]: s["heading"] for s in plans["tuyenquang"]["sections"]}
+    assert heads.get("II") == "NHIỆM VỤ TRỌNG TÂM"
+
+
+@pytest.mark.parametrize(("doc", "parent", "letters"), [
+    # cchc I.3 "3. Yêu cầu / a) Kế hoạch phải được ... b) Có sự kế thừa ... c) Gắn trách nhiệm của
+    # người đứng đầu ..." - three parallel items; a) and b) come out as sections, c) does not.
+    ("cchc", "I.3", ["a", "b", "c"]),
+    # tuyentruyen IV.2 "2. Văn phòng UBND tỉnh: / a) Chủ trì, phối hợp ... b) Chủ trì tuyên truyền ...
+    # c) Thực hiện tốt ... d) Phối hợp với ... e) Cập nhật đầy đủ ..." - a), b) are sections, c)-e) not.
+    ("tuyentruyen", "IV.2", ["a", "b", "c", "d", "e"]),
+])
+def test_parallel_lettered_items_are_all_sections_or_none(plans, doc, parent, letters):
+    ids = set(section_ids(plans[doc]))
+    got = [x for x in letters if f"{parent}.{x}" in ids]
+    assert got in ([], letters), f"{parent}: only {got} of {letters} became sections"
+
+
+# ---------------------------------------------------------------------------------------------
+# Metadata
+# ---------------------------------------------------------------------------------------------
+
+def test_title_drops_final_period_before_run_on_body(plans):
+    # nghean: "KẾ HOẠCH MỞ ĐỢT CAO ĐIỂM ... XUÂN NĂM 2024 TRÊN ĐỊA BÀN TỈNH NGHỆ AN. Tiếp tục đẩy mạnh ..."
+    title = plans["nghean"]["metadata"]["title"]
+    assert title.endswith("trên địa bàn tỉnh Nghệ An")
+
+
+def test_title_recasing_keeps_tet_capitalised(plans):
+    # nghean title "TRƯỚC, TRONG DỊP TẾT DƯƠNG LỊCH, TẾT NGUYÊN ĐÁN"; the body always writes
+    # "Tết Dương lịch" - the re-cased title gives "tết Dương lịch, Tết Nguyên đán".
+    title = plans["nghean"]["metadata"]["title"]
+    assert "Tết Dương lịch" in title
+
+
+def test_department_plan_province(plans):
+    # dkt1105: header "SỞ CÔNG THƯƠNG / ĐOÀN KIỂM TRA ... Lào Cai, ngày 10 tháng 3 năm 2026", body
+    # "Giám đốc Sở Công Thương tỉnh Lào Cai", signature "SỞ CÔNG THƯƠNG LÀO CAI".
+    assert plans["dkt1105"]["metadata"]["province"] == "Lào Cai"
+
+
+# ---------------------------------------------------------------------------------------------
+# References
+# ---------------------------------------------------------------------------------------------
+
+def test_reference_after_va_is_not_swallowed(plans):
+    # tuyentruyen II.2.b: "Nghị quyết số 76/NQ-CP ngày 15/7/2021 của Chính phủ và Chỉ thị số
+    # 23/CT-TTg ngày 02/9/2021 của Thủ tướng Chính phủ" - the second document is lost.
+    r = ref(plans["tuyentruyen"], "23/CT-TTg")
+    assert r["type"] == "Chỉ thị"
+    assert r["date"] == "2021-09-02"
+    assert r["issuer"] == "Thủ tướng Chính phủ"
+
+
+def test_short_name_belongs_to_the_phrase_it_abbreviates(plans):
+    # tuyentruyen preamble: "... ban hành Kế hoạch tuyên truyền Cải cách hành chính (sau đây viết tắt
+    # là CCHC) năm 2026" - CCHC abbreviates "Cải cách hành chính", not Nghị quyết 76/NQ-CP.
+    assert ref(plans["tuyentruyen"], "76/NQ-CP")["short_name"] is None
+
+
+def test_issuer_stops_before_next_document(plans):
+    # nghean: "Nghị quyết 27/2021/NQ-HĐND ngày 09/12/2021 của Hội đồng nhân dân tỉnh và Kế hoạch số:
+    # 36/KH-UBND ngày 20/1/2022 của UBND tỉnh về quy định ..."
+    issuer = ref(plans["nghean"], "27/2021/NQ-HĐND")["issuer"]
+    assert issuer is not None and "Kế hoạch" not in issuer and "36/KH-UBND" not in issuer
+
+
+def test_so_colon_form_keeps_date_and_issuer(plans):
+    # nghean: "Kế hoạch số:\r\n36/KH-UBND ngày 20/1/2022 của UBND tỉnh về quy định ..."; later
+    # "Kế hoạch số 36/KH-UBND của UBND tỉnh trong đợt cao điểm ..."
+    r = ref(plans["nghean"], "36/KH-UBND")
+    assert r["date"] == "2022-01-20"
+    assert r["issuer"] is not None and "trong đợt" not in r["issuer"]
+
+
+def test_issuer_not_cut_inside_agency_name(plans):
+    # tuyenquang: "Kế hoạch số 16/KH-UBATGTQG ngày 09/01/2018 của Ủy ban An toàn giao thông Quốc gia về
+    # kế hoạch năm an toàn giao thông 2018" - comes out as "Ủy ban An toàn".
+    assert ref(plans["tuyenquang"], "16/KH-UBATGTQG")["issuer"] == "Ủy ban An toàn giao thông Quốc gia"
+
+
+def test_issuer_not_run_into_document_title(plans):
+    # cchc PL.I.1: "Theo Điều 17 Nghị định số 52/2015/NĐ-CP ngày 28/5/2015 của Chính phủ cơ sở dữ liệu
+    # quốc gia về pháp luật"
+    assert ref(plans["cchc"], "52/2015/NĐ-CP")["issuer"] == "Chính phủ"
+
+
+@pytest.mark.parametrize(("doc", "number", "issuer"), [
+    # ddqh: "Ngày 22/12/2024, Bộ Chính trị đã ban hành Nghị quyết số 57-NQ/TW về đột phá ..." and the
+    # title "Nghị quyết số 57-NQ/TW ngày 22/12/2024 Bộ Chính trị về ..."
+    ("ddqh", "57-NQ/TW", "Bộ Chính trị"),
+    # ct11 II.3: "... đã được Thủ tướng Chính phủ phê duyệt tại Quyết định số 1626/QĐ-TTg ngày 15/12/2023"
+    ("ct11", "1626/QĐ-TTg", "Thủ tướng Chính phủ"),
+])
+def test_issuer_named_before_the_number(plans, doc, number, issuer):
+    assert ref(plans[doc], number)["issuer"] == issuer
+
+
+def test_phuong_an_type(plans):
+    # cchc II.3.b: "Tiếp tục tổ chức thực hiện Phương án số 7178/PA-UBND ngày 14/11/2025 của Ủy ban
+    # nhân dân tỉnh"
+    assert ref(plans["cchc"], "7178/PA-UBND")["type"] == "Phương án"
+
+
+def test_reference_numbers_not_truncated(plans):
+    # sct2242 preamble: "Văn bản số 05/2026/VLN/CV-LV", "Văn bản số 13.4/2026/ĐN-VL",
+    # "Văn bản số 02/2026/VLN/CV-TA" - numbers as written, never a cut-off prefix or suffix.
+    numbers = {r["number"] for r in plans["sct2242"]["references"]}
+    assert not {"05/2026/VLN", "02/2026/VLN", "4/2026/ĐN-VL"} & numbers
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks: missing assignments
+# ---------------------------------------------------------------------------------------------
+
+def test_giao_x_bullets_inside_a_section_are_tasks(plans):
+    # cchc II.6.b: "- Giao Công an tỉnh tham mưu Ủy ban nhân dân tỉnh triển khai ứng dụng AI trong công
+    # tác giám sát an ninh mạng."  II.2.b: "- Giao Văn phòng Ủy ban nhân dân tỉnh (Trung tâm Phục vụ
+    # hành chính công tỉnh) tham mưu Ủy ban nhân dân tỉnh triển khai tích hợp ứng dụng AI ..."
+    leads_66 = [a for t in tasks_in(plans["cchc"], "II.6.b") for a in t["lead"]]
+    assert "Công an tỉnh" in leads_66
+    leads_22 = [a for t in tasks_in(plans["cchc"], "II.2.b") for a in t["lead"]]
+    assert any(a.startswith("Văn phòng Ủy ban nhân dân tỉnh") or a.startswith("Văn phòng UBND tỉnh")
+               for a in leads_22)
+
+
+def test_subject_bullets_inside_a_section_are_tasks(plans):
+    # pcmt III.9: "- Công an tỉnh tham mưu triển khai thực hiện các nội dung tại Dự án 1 ...",
+    # "- Sở Y tế tham mưu triển khai thực hiện các nội dung tại Dự án 6 ...", "- Sở Tư pháp tham mưu ..."
+    leads = [a for t in tasks_in(plans["pcmt"], "III.9") for a in t["lead"]]
+    assert {"Công an tỉnh", "Sở Y tế", "Sở Tư pháp"} <= set(leads)
+
+
+def test_to_chuc_thuc_hien_duties_are_tasks(plans):
+    # cchc III.1: "Các sở, ban, ngành và Ủy ban nhân dân các xã, phường, đặc khu ... có trách nhiệm
+    # xây dựng kế hoạch ... Thời gian hoàn thành ban hành kế hoạch chậm nhất là ngày 15/4/2026."
+    # "Sở Nội vụ có trách nhiệm giúp Ủy ban nhân dân tỉnh theo dõi, kiểm tra, đôn đốc ..."
+    assert tasks_in(plans["cchc"], "III.1")
+
+
+def test_reporting_section_duties_are_tasks(plans):
+    # ct11 V. CHẾ ĐỘ BÁO CÁO: "- Các Sở, ngành, địa phương định kỳ hàng năm (trước ngày 10/12) hoặc đột
+    # xuất báo cáo Ủy ban nhân dân tỉnh (qua Sở Nông nghiệp và Môi trường) ..."
+    assert tasks_in(plans["ct11"], "V")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks: lead / partner strings
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("doc", "section", "whole"), [
+    # ct11 IV.7: "Chủ trì, phối hợp với cơ quan, tổ chức liên quan thẩm định ..." -> partner "cơ quan"
+    ("ct11", "IV.7", "cơ quan, tổ chức liên quan"),
+    # ddqh III.2: "... các đại biểu Quốc hội, các cơ quan, tổ chức hữu quan cần cứ chức năng ..."
+    ("ddqh", "III.2", "các cơ quan, tổ chức hữu quan"),
+])
+def test_co_quan_to_chuc_collective_not_split(plans, doc, section, whole):
+    names = [a for t in tasks_in(plans[doc], section) for a in agencies_of(t)]
+    assert whole in names, names
+    assert not {"cơ quan", "các cơ quan"} & set(names)
+
+
+def test_partner_list_split_into_agencies(plans):
+    # tuyentruyen III.3: "Sở Nội vụ chủ trì, phối hợp với Báo và Phát thanh, Truyền hình tỉnh, Tạp chí
+    # Diễn đàn doanh nghiệp... thường xuyên đăng tải ..."
+    partners = [a for t in tasks_in(plans["tuyentruyen"], "III.3") for a in t["partners"]]
+    assert "Báo và Phát thanh, Truyền hình tỉnh" in partners
+    assert "Tạp chí Diễn đàn doanh nghiệp" in partners
+
+
+def test_phong_chong_is_not_a_list_separator(plans):
+    # pcmt III.5.2: "Chủ trì, phối hợp chặt chẽ với lực lượng chuyên trách phòng, chống tội phạm về ma
+    # túy của lực lượng Công an, Hải quan ..."; IV.5 "... phối hợp chặt chẽ với lực lượng chuyên trách
+    # phòng, chống tội phạm về ma túy triển khai ..." - cut to "lực lượng chuyên trách phòng, chống tội phạm".
+    names = [a for t in plans["pcmt"]["tasks"] for a in agencies_of(t)]
+    assert "lực lượng chuyên trách phòng, chống tội phạm" not in names
+
+
+def test_phoi_hop_inside_a_noun_phrase_is_not_a_partner(plans):
+    # pcmt IV.2: "... Tỉnh đoàn: Chỉ đạo thực hiện có hiệu quả các kế hoạch liên tịch, chương trình phối
+    # hợp hành động với Bộ Công an, tuyên truyền ..." -> partner "hành động với Bộ Công an".
+    partners = [a for t in tasks_in(plans["pcmt"], "IV.2") for a in t["partners"]]
+    assert not any(p.startswith("hành động") for p in partners), partners
+
+
+@pytest.mark.parametrize("doc", list(DOCS))
+def test_sentence_initial_cac_lower_cased(plans, doc):
+    # gold/README: "sentence-initial 'Các' lower-cased for collectives". ct11 Phụ lục row 1: "Các Sở,
+    # ban, ngành; UBND các xã, phường"; ddqh II.2.2.p heading "Các Đoàn đại biểu Quốc hội, các đại
+    # biểu Quốc hội". (cchc's table "Các sở, ban, ngành" is already lower-cased.)
+    bad = [(t["id"], a) for t in plans[doc]["tasks"] for a in agencies_of(t) if a.startswith("Các ")]
+    assert not bad
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks: timelines
+# ---------------------------------------------------------------------------------------------
+
+def test_quarter_timeline_keeps_its_year(plans):
+    # ct11 IV.10: "... xử lý dứt điểm các hành vi khai thác khoáng sản bằng tàu cuốc trên sông, suối,
+    # hồ xong trong quý II năm 2026." -> timeline "xong trong quý II" (year dropped).
+    tl = [t["timeline"] for t in tasks_in(plans["ct11"], "IV.10")]
+    assert any(x and "2026" in x for x in tl), tl
+
+
+def test_timeline_comes_from_the_tasks_own_bullet(plans):
+    # cchc II.6.b: "- Giao Văn phòng Ủy ban nhân dân tỉnh thường xuyên theo dõi ... Hoàn thành và đưa
+    # Trung tâm IOC vào hoạt động trong quý I năm 2026." is the Văn phòng's bullet; the Sở Khoa học và
+    # Công nghệ bullet ("Giao Sở Khoa học và Công nghệ chủ trì, tham mưu ...") has no deadline.
+    for t in tasks_in(plans["cchc"], "II.6.b"):
+        if t["lead"] == ["Sở Khoa học và Công nghệ"]:
+            assert not (t["timeline"] or "").lower().startswith("trong quý i"), t["timeline"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets
+# ---------------------------------------------------------------------------------------------
+
+def test_per_year_minimum_is_a_target(plans):
+    # ct11 II.5: "Phấn đấu trung bình mỗi năm tổ chức đấu giá từ 05 mỏ khoáng sản làm vật liệu xây dựng
+    # thông thường trở lên."
+    got = [t for t in plans["ct11"]["targets"] if t["section"].startswith("II.5")]
+    assert any(t["value"] == 5 and t["comparator"] == ">=" for t in got), got
+
+
+def test_growth_rates_keep_their_period(plans):
+    # pcmt II: "Hằng năm, số vụ phạm tội về ma túy được phát hiện, bắt giữ ... tăng trên 3%; ... tăng trên
+    # 3%; ... được phát hiện, triệt phá tăng trên 5%." (gold/README: 12%/năm -> unit "%/năm")
+    growth = [t for t in plans["pcmt"]["targets"] if "tăng trên" in t["raw"]]
+    assert len(growth) == 3
+    assert all(t["unit"] == "%/năm" for t in growth), [t["unit"] for t in growth]
+
+
+def test_per_quarter_count_keeps_its_period(plans):
+    # tuyentruyen IV.8.c: "Riêng đối với các đơn vị sự nghiệp công lập thuộc UBND tỉnh, hằng quý có ít
+    # nhất 01 tin, bài về thực hiện CCHC gửi đăng ..."
+    got = [t for t in plans["tuyentruyen"]["targets"] if t["section"].startswith("IV.8") and t["value"] == 1]
+    assert got and all(t["unit"].endswith("/quý") for t in got), [t["unit"] for t in got]
+
+
+def test_inspection_duration_is_not_a_target(plans):
+    # dkt1105 3.3: "Thời gian kiểm tra: Dự kiến khoảng 02 ngày làm việc/01 đơn vị, tính từ ngày công bố
+    # Quyết định kiểm tra" - a period (and "01 đơn vị" is its denominator), no commitment.
+    assert not [t for t in plans["dkt1105"]["targets"] if t["section"] == "3.3"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Deadlines
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("doc", list(DOCS))
+def test_deadline_kinds_are_once_or_annual(plans, doc):
+    # gold/README: "kind (once | annual)". cchc II.2.b "Định kỳ hằng tháng" -> "monthly";
+    # tuyentruyen IV.8 "hằng quý có ít nhất 01 tin, bài" -> "quarterly".
+    kinds = {d["kind"] for d in plans[doc]["deadlines"]}
+    assert kinds <= {"once", "annual"}, kinds
+
+
+@pytest.mark.parametrize("doc", list(DOCS))
+def test_annual_deadlines_have_a_month_day(plans, doc):
+    # gold/README: annual deadlines carry month_day (MM-DD) ("Định kỳ trước ngày 10/12 hằng năm");
+    # a bare "Hằng năm" frequency (cchc Phụ lục, ct11 Phụ lục, pcmt V.2) is no dated deadline.
+    bare = [(d["section"], d["raw"]) for d in plans[doc]["deadlines"]
+            if d["kind"] == "annual" and not d["month_day"]]
+    assert not bare
+
+
+def test_annual_deadline_in_parentheses(plans):
+    # ct11 V: "Các Sở, ngành, địa phương định kỳ hàng năm (trước ngày 10/12) hoặc đột xuất báo cáo ..."
+    got = [d for d in plans["ct11"]["deadlines"] if d["section"] == "V"]
+    assert any(d["kind"] == "annual" and d["month_day"] == "12-10" for d in got), got
+
+
+def test_hang_nam_modifying_a_noun_is_not_a_deadline(plans):
+    # tuyentruyen IV.6.e: "Định kỳ báo cáo kết quả thực hiện gửi về Sở Nội vụ để tổng hợp báo cáo UBND
+    # tỉnh và làm tài liệu kiểm chứng xác định Chỉ số CCHC của tỉnh hằng năm."
+    assert not [d for d in plans["tuyentruyen"]["deadlines"] if d["section"].startswith("IV.6")]
