@@ -39,8 +39,11 @@ DATE = (
     r"(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4})))?"
 )
 # "của Ban Chấp hành Trung ương Đảng khóa XIII về …": the issuer runs to the subject's verb.
-ISSUER = r"(?:\s+của\s+(?P<issuer>.{3,90}?)(?=\s+(?:về|Về|ngày|[Qq]uy\s+định|công\s+bố|[Hh]ướng\s+dẫn|giao|phân\s+công|thực\s+hiện|quán\s+triệt|triển\s+khai|ban\s+hành|phê\s+duyệt|" \
-         r"quy\s+định|hướng\s+dẫn|tiếp\s+tục|đẩy\s+mạnh|tăng\s+cường|sửa\s+đổi|v/v|về\s+việc)\b|\s*[,;.()]|$))?"
+ISSUER = (
+    r"(?:\s+của\s+(?P<issuer>.{3,90}?)(?=\s+(?:về|Về|ngày|[Qq]uy\s+định|công\s+bố|[Hh]ướng\s+dẫn|giao\s+(?=\p{Lu})|"
+    r"phân\s+công|thực\s+hiện|quán\s+triệt|triển\s+khai|ban\s+hành|phê\s+duyệt|tiếp\s+tục|đẩy\s+mạnh|tăng\s+cường|"
+    r"sửa\s+đổi|v/v|về\s+việc|trong|tại|và\s+" + TYPE_WORD.replace("(?P<type>", "(?:") + r")\b|\s*[,;.()]|$))?"
+)
 # The date after the issuer: "Đề án số 08-ĐA/TU của Tỉnh ủy Lào Cai ngày 29/12/2025".
 LATE_DATE = r"(?:(?<=\S)\s+ngày\s*(?P<d3>\d{1,2})\s?/\s?(?P<m3>\d{1,2})\s?/\s?(?P<y3>\d{4}))?"
 # A law is cited by its name before the number: "Luật Điện lực số 61/2024/QH15".
@@ -57,6 +60,7 @@ CODE_TYPES = {
     "NQ": "Nghị quyết", "KH": "Kế hoạch", "CT": "Chỉ thị", "QĐ": "Quyết định", "KL": "Kết luận",
     "TT": "Thông tư", "NĐ": "Nghị định", "CTr": "Chương trình", "TB": "Thông báo", "HD": "Hướng dẫn",
     "TTr": "Tờ trình", "BC": "Báo cáo", "ĐA": "Đề án", "CĐ": "Công điện", "QC": "Quy chế", "QyĐ": "Quy định",
+    "PA": "Phương án",
 }
 
 
@@ -81,10 +85,30 @@ def _date(m: regex.Match[str]) -> str | None:
     return f"{int(y):04d}-{month:02d}-{day:02d}"
 
 
+# Lower-case words that occur inside issuers' names ("Ban Chấp hành Trung ương Đảng", "Ủy ban An toàn
+# giao thông Quốc gia", "Hội đồng nhân dân tỉnh"); any other lower-case word ends the name.
+_ISSUER_WORDS = set(
+    "nhân dân tỉnh thành phố huyện quận xã phường hành vụ ương trị thư tướng phủ đồng ban đảng đoàn khóa khoá "
+    "toàn giao thông an ninh và tộc giáo tôn xây dựng dục đào tạo y tế nội tư pháp chính công thương nghiệp nông "
+    "thôn triển phát kế hoạch đầu tài nguyên môi trường lao động binh hội văn hóa hoá thể thao du lịch khoa học "
+    "nghệ tin truyền quân sự biên phòng cảnh sát kiểm án viện ủy uỷ vận tải quốc gia lâm ngân hàng nước thường "
+    "trực chấp cấp trung tịch".split()
+)
+_PRE_ISSUER = regex.compile(r"(?P<iss>\p{Lu}[\p{L}\s]{2,70}?)\s+(?:đã\s+)?(?:ban\s+hành|phê\s+duyệt(?:\s+tại)?)\s*$")
+
+
+def _trim_issuer(s: str) -> str:
+    words = s.split()
+    for i, w in enumerate(words[1:], 1):
+        if w[:1].islower() and w.strip(",.;") not in _ISSUER_WORDS:
+            return " ".join(words[:i])
+    return s
+
+
 def _issuer(raw: str | None, plan_issuer: str | None) -> str | None:
     if not raw:
         return None
-    s = collapse(raw)
+    s = _trim_issuer(collapse(raw))
     s = regex.sub(r"^Hội\s+nghị\s+(?:lần\s+thứ\s+\S+\s+)?", "", s)  # "Hội nghị lần thứ bảy Ban Chấp hành…"
     s = regex.sub(r"\s+kh(?:óa|oá)\s+[IVXLC]+$", "", s)  # "… khóa XIII"
     s = new_tone(s)
@@ -140,7 +164,12 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
             if number.startswith("/") or regex.match(r"^\d+/\d+$", number):
                 continue
             typ = m.group("type") or CODE_TYPES.get(code)
-            hits.append(_Hit(number, typ, _date(m), _issuer(m.group("issuer"), plan_issuer),
+            raw_issuer = m.group("issuer")
+            if raw_issuer is None and m.group("type"):
+                # "Bộ Chính trị đã ban hành Nghị quyết số 57-NQ/TW": the issuer stands before
+                pre = _PRE_ISSUER.search(block.text[max(0, m.start() - 90): m.start()])
+                raw_issuer = pre.group("iss").split(",")[-1].strip() if pre else None
+            hits.append(_Hit(number, typ, _date(m), _issuer(raw_issuer, plan_issuer),
                              collapse(m.group(0)), block.provenance(m.start(), m.end()), m.end(), block))
         for h in hits:
             key = h.number.upper()  # a title in capitals prints "11/CT-TTG" for "11/CT-TTg"
@@ -166,6 +195,8 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
                 before = [h for h in hits if h.end <= sm.start()]
                 if before:
                     target = refs.get(before[-1].number.upper())
-            if target is not None and target.short_name is None:
+            names_document = inner is not None or regex.match(TYPE_WORD, short) is not None
+            if target is not None and target.short_name is None and names_document:
+                # "(sau đây viết tắt là CCHC)" abbreviates a phrase, not the cited document
                 target.short_name = short
     return [refs[k] for k in order]
