@@ -108,8 +108,8 @@ def _trim_issuer(s: str) -> str:
 def _issuer(raw: str | None, plan_issuer: str | None) -> str | None:
     if not raw:
         return None
-    s = _trim_issuer(collapse(raw))
-    s = regex.sub(r"^Hội\s+nghị\s+(?:lần\s+thứ\s+\S+\s+)?", "", s)  # "Hội nghị lần thứ bảy Ban Chấp hành…"
+    s = regex.sub(r"^Hội\s+nghị\s+(?:lần\s+thứ\s+\S+\s+)?", "", collapse(raw))  # "Hội nghị lần thứ bảy Ban Chấp hành…"
+    s = _trim_issuer(s)
     s = regex.sub(r"\s+kh(?:óa|oá)\s+[IVXLC]+$", "", s)  # "… khóa XIII"
     s = new_tone(s)
     if regex.fullmatch(r"(?:UBND|Ủy ban nhân dân)\s+tỉnh", s) and plan_issuer and plan_issuer.startswith("Ủy ban nhân dân tỉnh"):
