@@ -31,7 +31,7 @@ HEADS = (
     "Hiệp hội", "Câu lạc bộ", "Lực lượng", "Văn phòng Đoàn", "Cơ quan", "Các cơ quan", "Các đơn vị",
     "Các sở", "Các địa phương", "Các tổ chức", "Các Sở", "Các Ban", "Các Hội", "Các ngành", "Các huyện",
     "Các xã", "Thường trực", "Người đứng đầu", "Chủ nhiệm", "Trưởng Đoàn", "Tổ trưởng", "Trưởng ban", "Chi nhánh", "Hạt kiểm lâm", "Kiểm lâm",
-    "Văn phòng Tỉnh ủy", "Bưu điện", "Viettel", "VNPT", "Agribank", "Doanh nghiệp", "Các doanh nghiệp",
+    "Văn phòng Tỉnh ủy", "Bưu điện", "Tạp chí", "Thông tấn xã", "Nhà xuất bản", "Viettel", "VNPT", "Agribank", "Doanh nghiệp", "Các doanh nghiệp",
 )
 _HEAD_RE = regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in sorted(HEADS, key=len, reverse=True))
                          + r"|Lãnh\s+đạo(?=\s+(?:\p{Lu}|các\s))"  # "Lãnh đạo Sở Y tế", not the verb "Lãnh đạo, chỉ đạo"
@@ -83,7 +83,7 @@ def cut_at_verb(s: str) -> str:
         if not m:
             return s
         # verbs that are part of names: "phối hợp" never; "các cấp" etc. kept via _KEEP_AFTER
-        if _KEEP_AFTER.match(s[m.start():]) or regex.search(r"(?:các|những|Các|cơ quan|Ban)$", s[: m.start()]):
+        if _KEEP_AFTER.match(s[m.start():]) or regex.search(r"(?:các|những|Các|cơ quan|Ban|,)$", s[: m.start()]):
             # "các tổ chức chính trị - xã hội", "Ban tuyên truyền": the verb is a noun here
             pos = m.end()
             continue
@@ -104,8 +104,8 @@ def clean_item(s: str) -> str:
     s = _TRAIL_CHU_TRI.sub("", s)
     s = s.strip(" .;:,-–")
     s = _TRAIL_VERB.sub("", s)
-    if _CAC_LOWER.match(s):
-        s = "c" + s[1:]  # sentence-initial "Các sở, ban, ngành" is the collective "các sở, ban, ngành"
+    if _CAC_LOWER.match(s) or (s.startswith("Các ") and _COLLECTIVE_START.match(s)):
+        s = "c" + s[1:]  # sentence-initial "Các sở, ban, ngành" / "Các Sở, ban, ngành" is a collective
     return s
 
 
@@ -134,7 +134,8 @@ def split_agencies(text: str, *, prose: bool = False) -> list[str]:
         text = cut_at_verb(" " + text).strip()
     if not text:
         return []
-    pieces = [p.strip() for p in regex.split(r"\s*;\s*|\s*,\s+", text) if p.strip()]  # "KH,CN&MT" stays whole
+    # "KH,CN&MT" and "phòng, chống" stay whole
+    pieces = [p.strip() for p in regex.split(r"\s*;\s*|(?<!\bphòng)\s*,\s+", text) if p.strip()]
     items: list[str] = []
     for p in pieces:
         # "Ủy ban Mặt trận Tổ quốc và các tổ chức chính trị - xã hội các cấp": "và" + a new head

@@ -158,6 +158,7 @@ def _title(sk: Skeleton) -> str | None:
     bits = [ln.text for ln in sk.title_lines[1:]]
     t = collapse(" ".join(bits))
     t = regex.sub(r"^\**|\**$", "", t).strip(" *")
+    t = regex.sub(r"(?<!\.)\.$", "", t)  # a full stop after the trích yếu is not part of it
     if not t:
         return None
     if not regex.search(r"\p{Ll}", t):

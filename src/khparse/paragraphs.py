@@ -48,6 +48,7 @@ _OPEN_WORDS = {
     "khi", "mà", "do", "bởi", "qua", "giữa", "đối", "sự", "việc", "một", "mọi", "tháng", "năm", "quý",
     "Sở", "Ban", "Bộ", "Ủy", "Phòng", "Cục", "Chi",
 }
+_BARE_MARKER = regex.compile(r"^\s*(?:[IVXL]{1,6}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s*$")
 _END_PUNCT = (".", ";", ":", "!", "?", "./.")
 _LOWER_START = regex.compile(r"^[\p{Ll}\d(\"“”]")
 _CAPS_LINE = regex.compile(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
@@ -70,6 +71,7 @@ _INLINE_SPLIT = regex.compile(
   | (?<=năm\s+\d{4})\s+(?=(?:KẾ\s+HOẠCH|CHƯƠNG\s+TRÌNH|BÁO\s+CÁO|TỜ\s+TRÌNH|QUYẾT\s+ĐỊNH|CHỈ\s+THỊ|NGHỊ\s+QUYẾT|ĐỀ\s+ÁN)\b)
   | (?<=[.:;…]|[^\p{Ll}\s]{2}[,]?)\s+(?=(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.)\s+\p{Lu})  # marker after end / caps
   | (?<=\p{Ll})\s+(?=[IVX]{1,5}\.\s+\p{Lu}{2,}\s+\p{Lu}{2,})                # "… giao thông II. TIÊU CHÍ"
+  | (?<=[.:;])\s+(?=[IVX]{1,5}\.$)                                          # "… giao thông. II." ⏎ "NHIỆM VỤ"
   | (?<=\p{L})\s+(?=\d{1,2}\.\d{1,2}\.\s+\p{Lu}\p{Ll})                       # "1. Mục đích 1.1. Tăng cường"
     """,
     regex.VERBOSE,
@@ -182,6 +184,8 @@ def _continues(prev: Line, nxt: Line, after: Line | None, para_caps: bool, wrap:
         return False
     if RULE_RE.match(p) or RULE_RE.match(n) or nxt.gap_before:
         return False
+    if _BARE_MARKER.match(p):
+        return True  # "II." ⏎ "NHIỆM VỤ TRỌNG TÂM": a number alone on its line heads the next one
     if _is_marker(n):
         return _is_hyphen_continuation(p, n)
     if p.endswith(":") and _LOWER_START.match(n):

@@ -177,7 +177,7 @@ def split_regions(lines: list[Line]) -> Regions:
         # ĐỘNG" with its own Roman parts): the closing block ends where the next document starts
         for i in range(cut + 2, len(body)):
             t = body[i].text
-            if TYPE_LINE_RE.match(t) and not MARKER_RE.match(t) or regex.match(r"^\s*[IVX]{1,4}\.\s+\p{Lu}{2,}\s", t):
+            if (TYPE_LINE_RE.match(t) and not MARKER_RE.match(t)) or regex.match(r"^\s*[IVX]{1,4}\.\s+\p{Lu}{2,}\s", t):
                 resume = i
                 break
     app = None
@@ -337,7 +337,8 @@ class _Builder:
             nxt_mk = _marker(nxt) if nxt is not None else None
             stands_alone = not rest and len(head) <= 160
             followed_by_body = nxt is not None and (nxt_mk is None or nxt_mk.kind not in ("letter",))
-            if not (stands_alone or (followed_by_body and len(block.text) <= 200)):
+            # once a list's first items stand as headings, its later items are headings too
+            if not (siblings or stands_alone or (followed_by_body and len(block.text) <= 200)):
                 return None
             return owner, owner.id + "." + mk.number, owner.level + 1
         return None

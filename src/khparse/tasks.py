@@ -41,14 +41,16 @@ ANY_LABEL = regex.compile("|".join(f"(?:{p.pattern.removeprefix(_BUL)})" for p i
 
 # "chủ trì" as the verb of an assignment (not the label "Cơ quan chủ trì:").
 LEAD_VERB = regex.compile(r"(?<![Cc]ơ\s+quan\s|[Đđ]ơn\s+vị\s)\bchủ\s+trì\b(?!\s*:)")
-PARTNER_INTRO = regex.compile(r"\bphối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
+# "phối hợp (chặt chẽ) (với)"; not the noun phrase "chương trình phối hợp hành động với …"
+PARTNER_INTRO = regex.compile(
+    r"(?<!(?:chương\s+trình|quy\s+chế|kế\s+hoạch)\s)\bphối\s+hợp(?!\s+hành\s+động)(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
 # Deadlines a task states itself: "hoàn thành tháng 6/2024", "trong năm 2024",
 # "Định kỳ trước ngày 10/12 hằng năm", "trước ngày 31/12 hàng năm", "Quý II/2026".
 TIMELINE_RE = regex.compile(
     r"(?:(?:[Đđ]ịnh\s+kỳ\s+)?(?:[Tt]rước|[Cc]hậm\s+nhất(?:\s+(?:là|trước))?|[Hh]oàn\s+thành(?:\s+(?:trước|trong))?|"
     r"[Xx]ong(?:\s+(?:trước|trong))?|[Tt]rong)\s+"
-    r"(?:ngày\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|tháng\s+\d{1,2}(?:\s*/\s*\d{4})?|[Qq]uý\s+[IV]{1,3}(?:\s*/\s*\d{4})?|"
-    r"năm\s+\d{4}|quý\s+\d(?:\s*/\s*\d{4})?)"
+    r"(?:ngày\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|tháng\s+\d{1,2}(?:\s*/\s*\d{4}|\s+năm\s+\d{4})?|"
+    r"[Qq]uý\s+(?:[IV]{1,3}|\d)(?:\s*/\s*\d{4}|\s+năm\s+\d{4})?|năm\s+\d{4})"  # "xong trong quý II năm 2026"
     r"(?:\s+(?:hằng|hàng)\s+(?:năm|quý|tháng))?)"
 )
 # Sections that hand out the work: "TỔ CHỨC THỰC HIỆN", "PHÂN CÔNG NHIỆM VỤ", "TRÁCH NHIỆM …".
@@ -229,6 +231,29 @@ def _prose(block: Block, section: str, implicit: list[str] | None = None) -> _Dr
                   find_timeline(text))
 
 
+# "- Giao Công an tỉnh tham mưu …", "Giao Văn phòng Ủy ban nhân dân tỉnh …": an assignment without "chủ trì".
+GIAO_RE = regex.compile(r"(?:^|(?<=[.;:]\s))\s*(?:[-–+•*]\s*)?Giao\s+(?=\p{Lu}|phòng\s)")
+
+
+def _giao(block: Block, section: str) -> _Draft | None:
+    m = GIAO_RE.search(block.text)
+    if m is None:
+        return None
+    end = CLAUSE_END.search(block.text, m.end())
+    clause = block.text[m.end(): end.start() if end else len(block.text)]
+    if LEAD_VERB.search(clause):
+        return None  # "Giao X chủ trì …" is read by ``_prose``
+    leads = split_agencies(clause, prose=True)[:1]
+    if not leads or not is_agency_start(leads[0]):
+        return None
+    partners: list[str] = []
+    pm = PARTNER_INTRO.search(clause)
+    if pm:
+        partners = [p for p in split_agencies(clause[pm.end():], prose=True) if is_agency_start(p)]
+    return _Draft(section, collapse(block.text[m.start():end.start() if end else None])[:500],
+                  block.provenance(m.start()), "prose", leads, partners, find_timeline(clause))
+
+
 def _subject(node: Node) -> _Draft | None:
     """An item of "TỔ CHỨC THỰC HIỆN" whose subject is the agency that must act."""
     text = node.head.text
@@ -305,7 +330,8 @@ def extract_tasks(sk: Skeleton) -> list[Task]:
                 if subject is not None:
                     subject_of[node.id] = subject.lead
             implicit = next((subject_of[a.id] for a in [node, *node.ancestors()] if a.id in subject_of), None)
-            prose = [d for d in (_prose(b, node.id, implicit) for b in [node.head, *node.body]) if d is not None]
+            prose = [d for d in (_prose(b, node.id, implicit) or _giao(b, node.id) for b in [node.head, *node.body])
+                     if d is not None]
             for d in prose:
                 if d.prov == node.head.provenance() and len(node.heading) > 20:
                     d.description = node.heading[:500]
