@@ -256,6 +256,7 @@ class _Builder:
         self.has_roman = False
         self.last_roman = 0
         self.preamble: list[Block] = []
+        self.ids: set[str] = set()
 
     def _current(self) -> Node | None:
         return self.stack[-1] if self.stack else None
@@ -263,6 +264,7 @@ class _Builder:
     def _attach(self, node: Node, parent: Node | None) -> None:
         node.parent = parent
         (parent.children if parent else self.roots).append(node)
+        self.ids.add(node.id)
 
     def _find(self, kind: str) -> Node | None:
         for n in reversed(self.stack):
@@ -346,6 +348,9 @@ class _Builder:
     def add(self, block: Block, nxt: Block | None) -> None:
         mk = _marker(block)
         fit = self._fits(mk, block, nxt) if mk and mk.kind != "appendix" else None
+        if fit is not None and fit[1] in self.ids:
+            # an id already in the tree ("1.1." … "1." … "1.1."): the numbering broke, keep it as text
+            fit = None
         if mk is None or fit is None:
             cur = self._current()
             if cur is None:
