@@ -14,7 +14,7 @@ from .agencies import build_agencies
 from .deadlines import extract_deadlines
 from .errors import InputNotFound, LimitExceeded
 from .header import extract_metadata
-from .models import Metadata, ParseWarning, Plan, Section, SourceInfo
+from .models import Metadata, ParseWarning, Plan, Section, SourceInfo, Target
 from .readers import read
 from .references import extract_references
 from .sections import build_skeleton
@@ -71,7 +71,11 @@ def build_plan(doc: SourceDoc) -> Plan:
     meta = extract_metadata(sk)
     refs = extract_references(sk, meta.number, meta.issuer)
     tasks = extract_tasks(sk)
-    targets = extract_targets(sk)
+    targets: list[Target] = []
+    over: list[Target] = []
+    for t in extract_targets(sk):
+        # a share above 100 % ("đạt 150% kế hoạch") is a ratio of performance, not a target share
+        (over if t.unit == "%" and max(t.value, t.value_max or 0) > 100 else targets).append(t)
     deadlines = extract_deadlines(sk)
     conf = confidence(sk, meta, len(tasks), len(targets))
     return Plan(
@@ -86,7 +90,9 @@ def build_plan(doc: SourceDoc) -> Plan:
         agencies=build_agencies(tasks),
         targets=targets,
         deadlines=deadlines,
-        warnings=_plan_warnings(doc, sk, meta, conf),
+        warnings=_plan_warnings(doc, sk, meta, conf) + [
+            ParseWarning(code="percent-over-100", message=f"not a target share: {t.raw}", provenance=t.provenance)
+            for t in over],
     )
 
 

@@ -179,7 +179,7 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
                 refs[key] = ref
                 order.append(key)
             else:
-                if ref.number.isupper() and not h.number.isupper():
+                if ref.number is not None and ref.number.isupper() and not h.number.isupper():
                     ref.number = h.number  # keep the mixed-case spelling the body uses
                 ref.type = ref.type or h.type
                 ref.date = ref.date or h.date
