@@ -112,7 +112,8 @@ CELL_TIME = regex.compile(
     _VI,
 )
 # A date right after a document number belongs to the cited document: '… 7178/PA-UBND ngày 14/11/2025'.
-CITED = regex.compile(r"\d+(?:/\d{2,4})?\s?[-/]\s?\p{Lu}[\p{L}\d&.]*(?:[-/][\p{L}\d&]+)*\s*(?:ngày\s*)?$")
+# (The number starts at the search start (\G) or a digit run's start: linear on a long run of digits.)
+CITED = regex.compile(r"(?:\G|(?<!\d))\d+(?:/\d{2,4})?\s?[-/]\s?\p{Lu}[\p{L}\d&.]*(?:[-/][\p{L}\d&]+)*\s*(?:ngày\s*)?$")
 PAST = regex.compile(r"(?<![\p{L}])đã(?:\s+\p{L}+){0,2}\s*$", regex.IGNORECASE)
 HEAD_LABEL = regex.compile(r"^\s*(?:(?:phần|mục)\s+)?(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]?\s+", regex.IGNORECASE)
 _ROMAN_Q = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}

@@ -199,9 +199,10 @@ HEAD_NOUN = regex.compile(
 # Text after a figure that starts with a preposition is a scope, not what is measured:
 # 'giảm từ 5% ÷ 10% trên cả 3 tiêu chí …', '5%-10% cả 3 tiêu chí … so với năm 2019'.
 PREP_START = regex.compile(r"(?:trên|cả|so\s+với|cho|tại|ở|của|đối\s+với|về|theo|với|trong)(?![\p{L}])", _VI)
-# Words trimmed from the ends of an indicator span.
+# Words trimmed from the ends of an indicator span. (A label number starts at the match start (\G)
+# or a digit run's start: tried inside a long run of digits it would rescan the run.)
 _LEAD_JUNK = regex.compile(
-    r"""(?:\s|[-–+•*:,;]|\(?[a-zđ]\)\s|\d+(?:\.\d+)*\.\s
+    r"""(?:\s|[-–+•*:,;]|\(?[a-zđ]\)\s|(?:\G|(?<!\d))\d+(?:\.\d+)*\.\s
         |(?:và|đồng\s+thời|trong\s+đó|riêng|gồm|bao\s+gồm|cụ\s+thể|hằng\s+năm|hàng\s+năm)(?![\p{L}])
         |(?:đến\s+hết|đến|tới|vào|trong|cuối|hết)\s+năm\s+\d{4}(?!\d))+""",
     _VI,
@@ -526,8 +527,8 @@ def _figures(tx: _Text, s: int, e: int) -> list[_Figure]:
         f.in_paren = next(((a, b) for a, b in parens if a < f.start < b), None)
         raw.append(f)
     out: list[_Figure] = []
+    prev: _Figure | None = None  # the last licensed figure of ``out`` (kept, not searched for: linear)
     for f in raw:
-        prev = next((g for g in reversed(out) if g.licensed), None)
         gap = tx.norm[prev.end:f.start] if prev else ""
         if prev is not None and prev.licensed and f.comparator == ">" and gap.strip() == "" and f.kind in ("bare", "counted"):
             # 'trên 10.000 dân' after '33 điều dưỡng viên': a per-denominator (distributed over the
@@ -541,6 +542,8 @@ def _figures(tx: _Text, s: int, e: int) -> list[_Figure]:
                     g.denom = " " + tx.norm[f.start:(nm.end() if nm else f.end)].strip()
             continue
         out.append(f)
+        if f.licensed:
+            prev = f
     return [f for f in out if f.licensed]
 
 
