@@ -8,6 +8,7 @@ the extraction pipeline. It is plain data (what a JSON file holds), fresh on eac
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -112,3 +113,29 @@ def good_plan_data() -> dict[str, Any]:
         ],
         "warnings": [],
     }
+
+
+def shared(rel: str) -> Path:
+    """A file of ../shared, or skip the test when CI's copy of it is absent."""
+    import pytest
+
+    p = SHARED / rel
+    if not p.exists():
+        pytest.skip(f"{p} is absent")
+    return p
+
+
+@functools.cache
+def plan(rel: str) -> Any:
+    """The parsed plan of a ../shared file (parsed once per test session)."""
+    from khparse.pipeline import extract
+
+    return extract(shared(rel), ocr="never")
+
+
+@functools.cache
+def gold() -> dict[str, Any]:
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load(shared("gold/kh-30-bacgiang.gold.yaml").read_text(encoding="utf-8"))
+    return data

@@ -3,36 +3,16 @@ and the kind of body. Lists are quoted from the cited documents."""
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
-import yaml
 
 from khparse.agencies import canonical, cut_at_verb, is_agency_start, kind_of, split_agencies
-from khparse.models import Plan
 from khparse.normalize import fold
-from khparse.pipeline import extract
+from khparse_helpers import gold, plan
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 S001 = "seeds/001_d2697e7322ee9a2c.txt"
-
-
-def shared(rel: str) -> Path:
-    p = SHARED / rel
-    if not p.exists():
-        pytest.skip(f"{p} is absent")
-    return p
-
-
-@cache
-def plan(rel: str) -> Plan:
-    return extract(shared(rel), ocr="never")
-
-
-@cache
-def gold() -> dict:
-    return yaml.safe_load(shared("gold/kh-30-bacgiang.gold.yaml").read_text(encoding="utf-8"))
 
 
 # --- list splitting -------------------------------------------------------------------------

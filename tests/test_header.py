@@ -10,11 +10,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-import yaml
 
 from khparse.models import Metadata
 from khparse.normalize import fold
 from khparse.pipeline import extract
+from khparse_helpers import gold, shared
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 S000 = "seeds/000_07b9a62f9f13f5aa.txt"
@@ -25,21 +25,9 @@ NQ03 = "corpus/chinhphu-nq-03-nq-cp-2025-ctrhd-nq57.md"
 DKT = "corpus/laocai-kh-1105-dkt-vlncn-2026.companion.txt"
 
 
-def shared(rel: str) -> Path:
-    p = SHARED / rel
-    if not p.exists():
-        pytest.skip(f"{p} is absent")
-    return p
-
-
 @cache
 def meta(rel: str) -> Metadata:
     return extract(shared(rel), ocr="never").metadata
-
-
-@cache
-def gold() -> dict:
-    return yaml.safe_load(shared("gold/kh-30-bacgiang.gold.yaml").read_text(encoding="utf-8"))
 
 
 # --- number ---------------------------------------------------------------------------------

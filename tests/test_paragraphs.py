@@ -19,6 +19,7 @@ from khparse.paragraphs import build_blocks, logical_lines
 from khparse.readers import read
 from khparse.sections import split_regions
 from khparse.source import Line
+from khparse_helpers import shared
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 S000 = "seeds/000_07b9a62f9f13f5aa.txt"
@@ -27,13 +28,6 @@ TVPL = sorted(p.name for p in (SHARED / "corpus").glob("tvpl-trunc-*.json")) if 
 # Spelling differences between the two renderings of Kế hoạch 30/KH-UBND (gold README, "Known
 # traps"): 000 "phát trển", "Thức đẩy", "kinh phí" where 001 has "phát triển", "Thúc đẩy", "kinh ph".
 TYPOS = {("trển", "triển"), ("Thức", "Thúc"), ("phí", "ph")}
-
-
-def shared(rel: str) -> Path:
-    p = SHARED / rel
-    if not p.exists():
-        pytest.skip(f"{p} is absent")
-    return p
 
 
 @cache

@@ -3,36 +3,17 @@ short names ("viết tắt là" / "gọi tắt là") and the plan's own number l
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pytest
-import yaml
 
-from khparse.models import Plan, Reference
-from khparse.pipeline import extract
+from khparse.models import Reference
 from khparse.references import CITATION_RE, _date, canonical_number
+from khparse_helpers import gold, plan
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 S000 = "seeds/000_07b9a62f9f13f5aa.txt"
 S001 = "seeds/001_d2697e7322ee9a2c.txt"
-
-
-def shared(rel: str) -> Path:
-    p = SHARED / rel
-    if not p.exists():
-        pytest.skip(f"{p} is absent")
-    return p
-
-
-@cache
-def plan(rel: str) -> Plan:
-    return extract(shared(rel), ocr="never")
-
-
-@cache
-def gold() -> dict:
-    return yaml.safe_load(shared("gold/kh-30-bacgiang.gold.yaml").read_text(encoding="utf-8"))
 
 
 def ref(rel: str, number: str) -> Reference:

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from khparse.models import Plan, Section
-from khparse.pipeline import extract
+from khparse.models import Section
 from khparse.readers import read
 from khparse.sections import build_skeleton, split_heading
 from khparse.source import Line, SourceDoc
 from khparse.structure import Node, Skeleton
+from khparse_helpers import plan, shared
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 S000 = "seeds/000_07b9a62f9f13f5aa.txt"
@@ -29,21 +29,9 @@ CORPUS_TEXT = sorted(p.name for p in (SHARED / "corpus").iterdir()
                      if p.suffix in (".docx", ".md", ".json", ".txt")) if SHARED.exists() else []
 
 
-def shared(rel: str) -> Path:
-    p = SHARED / rel
-    if not p.exists():
-        pytest.skip(f"{p} is absent")
-    return p
-
-
 @cache
 def skeleton(rel: str) -> Skeleton:
     return build_skeleton(read(shared(rel)))
-
-
-@cache
-def plan(rel: str) -> Plan:
-    return extract(shared(rel), ocr="never")
 
 
 @cache

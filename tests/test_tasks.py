@@ -5,39 +5,21 @@ cited corpus documents."""
 from __future__ import annotations
 
 import json
-from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
 
-from khparse.models import Plan, Task
+from khparse.models import Task
 from khparse.normalize import fold
-from khparse.pipeline import extract
 from khparse.readers import read
+from khparse_helpers import gold, plan, shared
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 S001 = "seeds/001_d2697e7322ee9a2c.txt"
 CT11 = "corpus/laocai-kh-ubnd-ct11-khoangsan-2026-draft.docx"
 CCHC = "corpus/lamdong-kh-ubnd-cchc-2026-2030.docx"
 DDQH = "corpus/ddqh-kh-3260-nq57-2025.md"
-
-
-def shared(rel: str) -> Path:
-    p = SHARED / rel
-    if not p.exists():
-        pytest.skip(f"{p} is absent")
-    return p
-
-
-@cache
-def plan(rel: str) -> Plan:
-    return extract(shared(rel), ocr="never")
-
-
-@cache
-def gold() -> dict:
-    return yaml.safe_load(shared("gold/kh-30-bacgiang.gold.yaml").read_text(encoding="utf-8"))
 
 
 def task(rel: str, tid: str) -> Task:
