@@ -10,15 +10,7 @@ import pytest
 
 from khparse.errors import CorruptInput, UnsupportedFormat
 from khparse.readers import read
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-
-def shared(rel: str) -> Path:
-    path = SHARED / rel
-    if not path.exists():
-        pytest.skip("../shared is absent")
-    return path
+from khparse_helpers import SHARED, shared
 
 
 def texts(path: Path, region: str) -> list[str]:

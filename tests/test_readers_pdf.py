@@ -12,15 +12,7 @@ import pytest
 from khparse.errors import CorruptInput, EncryptedPdf, LimitExceeded, NoTextLayer
 from khparse.readers import read
 from khparse.readers.pdf import needs_ocr
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-
-def shared(rel: str) -> Path:
-    path = SHARED / rel
-    if not path.exists():
-        pytest.skip("../shared is absent")
-    return path
+from khparse_helpers import shared
 
 
 def collapse(text: str) -> str:
