@@ -458,40 +458,37 @@ _SENTENCE_CHARS = regex.compile(r"[().!?]")
 _CLAUSE_CHARS = regex.compile(r"[();]")
 
 
-def _sentences(text: str, start: int) -> Iterator[tuple[int, int]]:
-    """Sentences at paren depth 0: cut at '. ' (not a decimal point) and at '. - ' bullets."""
+def _top_level(text: str, s: int, e: int, chars: regex.Pattern[str]) -> Iterator[int]:
+    """Positions of the ``chars`` (other than parentheses) that stand outside any parenthesis."""
     depth = 0
-    s = start
-    n = len(text)
-    for m in _SENTENCE_CHARS.finditer(text, start):
-        i = m.start()
-        c = text[i]
+    for m in chars.finditer(text, s, max(s, e)):
+        c = text[m.start()]
         if c == "(":
             depth += 1
         elif c == ")":
             depth = max(0, depth - 1)
-        elif c in ".!?" and depth == 0 and (i + 1 == n or text[i + 1].isspace()):
-            if not (c == "." and i > 0 and text[i - 1] == "."):  # '...' is not a sentence end
-                yield s, i
-                s = i + 1
+        elif depth == 0:
+            yield m.start()
+
+
+def _sentences(text: str, start: int) -> Iterator[tuple[int, int]]:
+    """Sentences at paren depth 0: cut at '. ' (not a decimal point) and at '. - ' bullets."""
+    s = start
+    n = len(text)
+    for i in _top_level(text, start, n, _SENTENCE_CHARS):
+        if (i + 1 == n or text[i + 1].isspace()) and not (text[i] == "." and i > 0 and text[i - 1] == "."):
+            yield s, i  # ('...' is not a sentence end)
+            s = i + 1
     if s < n:
         yield s, n
 
 
 def _clauses(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
     """Top-level ';' cuts a sentence into clauses."""
-    depth = 0
     cs = s
-    for m in _CLAUSE_CHARS.finditer(text, s, max(s, e)):
-        i = m.start()
-        c = text[i]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth = max(0, depth - 1)
-        elif c == ";" and depth == 0:
-            yield cs, i
-            cs = i + 1
+    for i in _top_level(text, s, e, _CLAUSE_CHARS):
+        yield cs, i
+        cs = i + 1
     yield cs, e
 
 
