@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import regex
 
+from khparse.deadlines import DEADLINE
 from khparse.paragraphs import _INLINE_SPLIT
 from khparse.scan import Alternation, split_alternatives
 from khparse.targets import MASK
@@ -74,3 +75,34 @@ def test_spans_equal_finditer_on_real_text_and_random_windows(rx: regex.Pattern[
         s = rnd.randrange(len(t) + 1)
         e = rnd.randrange(s, len(t) + 1)
         assert alt.spans(t, s, e) == _combined(rx, t, s, e), (t, s, e)
+
+
+def _matches(ms: object) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in ms]  # type: ignore[attr-defined]
+
+
+def test_finditer_gives_the_combined_patterns_groups() -> None:
+    rx = regex.compile(r"(?P<a>ab)|(?P<b>a)(?P<c>\d)?|(?P<d>b\d)")
+    t = "a1 ab b2 a"
+    assert _matches(Alternation(rx).finditer(t)) == _matches(rx.finditer(t))
+
+
+def test_deadline_finditer_equals_the_combined_pattern_on_real_text() -> None:
+    """deadlines.DEADLINE is scanned by alternatives and read by group names: both must agree."""
+    lines = _corpus_lines()
+    alt = Alternation(DEADLINE)
+    assert len(alt.parts) == 10
+    hits = 0
+    for t in lines:
+        got = _matches(alt.finditer(t))
+        assert got == _matches(DEADLINE.finditer(t)), t
+        hits += len(got)
+    assert hits >= 10  # the corpus does print deadlines: the comparison is not between two empty lists
+    big = "\n".join(lines)
+    rnd = random.Random(7)
+    for _ in range(1000):
+        i = rnd.randrange(len(big))
+        t = big[i:i + rnd.randrange(1, 400)]
+        s = rnd.randrange(len(t) + 1)
+        e = rnd.randrange(s, len(t) + 1)
+        assert _matches(alt.finditer(t, s, e)) == _matches(DEADLINE.finditer(t, s, e)), (t, s, e)

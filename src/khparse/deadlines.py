@@ -37,6 +37,7 @@ import regex
 
 from .models import Deadline, DeadlineKind, Provenance
 from .numbers import nfc_with_offsets
+from .scan import Alternation
 from .source import Table
 from .structure import Block, Node, Skeleton
 from .targets import in_results_context, is_report
@@ -50,38 +51,40 @@ _EVERY = r"(?:hằng|hàng|mỗi)"
 _QUARTER = r"(?P<q>IV|I{1,3}|[1-4])(?![\p{L}\d])"
 
 # ── running text ────────────────────────────────────────────────────────────────────────────
-DEADLINE = regex.compile(
-    rf"""
-    (?<![\p{{L}}\d])
-    (?:
-      # annual with a day: 'Định kỳ trước ngày 10/12 hằng năm', 'trước ngày 31/12 hàng năm',
-      # 'trước ngày 15 tháng 12 hằng năm'
-        (?P<annual_day>(?:định\s+kỳ\s+)?(?:trước|chậm\s+nhất(?:\s+là)?|vào|trước\s+hoặc\s+vào)\s+(?:ngày\s+)?
-            {_D}\s*(?:/|\s+tháng\s+)\s*{_M}\s+(?:{_EVERY}\s+năm|(?:của\s+)?năm\s+(?:trước\s+)?(?:liền\s+kề|sau|tiếp\s+theo)))
-      # annual within a month: 'Ban hành kế hoạch trong tháng 01 hằng năm' (dated by the month's last day)
-      | (?P<annual_month>(?:trong|trước|vào)\s+tháng\s+{_M}\s+{_EVERY}\s+năm)
-      # monthly with a day: 'trước ngày 18 hằng tháng', 'định kỳ vào ngày 25 hàng tháng'
-      | (?P<monthly_day>(?:định\s+kỳ\s+)?(?:trước|chậm\s+nhất|vào)\s+ngày\s+{_D}\s+{_EVERY}\s+tháng)
-      # quarterly with a day: 'trước ngày 15 của tháng cuối quý'
-      | (?P<quarterly_day>(?:định\s+kỳ\s+)?(?:trước|chậm\s+nhất|vào)\s+ngày\s+{_D}\s+(?:của\s+)?tháng\s+cuối\s+
-            (?:{_EVERY}\s+)?quý)
-      # periodic: 'định kỳ hằng quý', 'Định kỳ hằng tháng', 'định kỳ hàng năm'
-      | (?P<periodic>định\s+kỳ\s+{_EVERY}\s+(?P<per>năm|quý|tháng))
-      # a full date with a trigger: 'trước ngày 31/12/2026', 'hoàn thành trước ngày 30/6/2025'
-      | (?P<by_day>(?:(?:hoàn\s+thành|xong|báo\s+cáo)\s+)?(?:trước|chậm\s+nhất(?:\s+là)?|muộn\s+nhất|hạn\s+chót|trong|vào)\s+ngày\s+{_D}\s*[/.-]\s*{_M}\s*[/.-]\s*{_Y})
-      | (?P<by_day_words>(?:(?:hoàn\s+thành|xong)\s+)?(?:trước|chậm\s+nhất(?:\s+là)?|muộn\s+nhất|vào)\s+ngày\s+{_D}\s+tháng\s+
-            {_M}\s+năm\s+{_Y})
-      # a month with a trigger: 'hoàn thành tháng 6/2024', 'trước tháng 6/2024', 'trong tháng 10 năm 2025'
-      | (?P<by_month>(?:hoàn\s+thành|xong|trước|chậm\s+nhất|muộn\s+nhất|trong|vào)(?:\s+(?:trong|trước|vào))?\s+
-            tháng\s+{_M}\s*(?:/|\s+năm\s+)\s*{_Y})
-      # a quarter, trigger optional: 'Quý II/2026', 'Xong trong Quý II/2026', 'trong Quý I/2026'
-      | (?P<quarter>(?:(?:hoàn\s+thành|xong)\s+)?(?:(?:trong|trước|vào)\s+)?quý\s+{_QUARTER}\s*(?:/|\s+năm\s+)\s*{_Y})
-      # a year: 'trong năm 2024', 'ngay trong năm 2025', 'hoàn thành trong năm 2026'
-      | (?P<in_year>(?:(?:hoàn\s+thành|xong)\s+)?(?:ngay\s+)?trong\s+năm\s+{_Y})
-    )
-    """,
-    _VI,
+# Each alternative starts where no letter or digit precedes it. The lookbehind is repeated in
+# every alternative (not put in front of one group) so that the pattern is a top-level
+# alternation, scanned one alternative at a time (``scan.Alternation``: same matches, the
+# engine skips ahead to each alternative's first word instead of trying all at every position).
+_NOT_IN_WORD = r"(?<![\p{L}\d])"
+_DEADLINE_ALTERNATIVES = (
+    # annual with a day: 'Định kỳ trước ngày 10/12 hằng năm', 'trước ngày 31/12 hàng năm',
+    # 'trước ngày 15 tháng 12 hằng năm'
+    rf"""(?P<annual_day>(?:định\s+kỳ\s+)?(?:trước|chậm\s+nhất(?:\s+là)?|vào|trước\s+hoặc\s+vào)\s+(?:ngày\s+)?
+            {_D}\s*(?:/|\s+tháng\s+)\s*{_M}\s+(?:{_EVERY}\s+năm|(?:của\s+)?năm\s+(?:trước\s+)?(?:liền\s+kề|sau|tiếp\s+theo)))""",
+    # annual within a month: 'Ban hành kế hoạch trong tháng 01 hằng năm' (dated by the month's last day)
+    rf"(?P<annual_month>(?:trong|trước|vào)\s+tháng\s+{_M}\s+{_EVERY}\s+năm)",
+    # monthly with a day: 'trước ngày 18 hằng tháng', 'định kỳ vào ngày 25 hàng tháng'
+    rf"(?P<monthly_day>(?:định\s+kỳ\s+)?(?:trước|chậm\s+nhất|vào)\s+ngày\s+{_D}\s+{_EVERY}\s+tháng)",
+    # quarterly with a day: 'trước ngày 15 của tháng cuối quý'
+    rf"""(?P<quarterly_day>(?:định\s+kỳ\s+)?(?:trước|chậm\s+nhất|vào)\s+ngày\s+{_D}\s+(?:của\s+)?tháng\s+cuối\s+
+            (?:{_EVERY}\s+)?quý)""",
+    # periodic: 'định kỳ hằng quý', 'Định kỳ hằng tháng', 'định kỳ hàng năm'
+    rf"(?P<periodic>định\s+kỳ\s+{_EVERY}\s+(?P<per>năm|quý|tháng))",
+    # a full date with a trigger: 'trước ngày 31/12/2026', 'hoàn thành trước ngày 30/6/2025'
+    rf"""(?P<by_day>(?:(?:hoàn\s+thành|xong|báo\s+cáo)\s+)?(?:trước|chậm\s+nhất(?:\s+là)?|muộn\s+nhất|hạn\s+chót|trong|vào)
+            \s+ngày\s+{_D}\s*[/.-]\s*{_M}\s*[/.-]\s*{_Y})""",
+    rf"""(?P<by_day_words>(?:(?:hoàn\s+thành|xong)\s+)?(?:trước|chậm\s+nhất(?:\s+là)?|muộn\s+nhất|vào)\s+ngày\s+{_D}\s+tháng\s+
+            {_M}\s+năm\s+{_Y})""",
+    # a month with a trigger: 'hoàn thành tháng 6/2024', 'trước tháng 6/2024', 'trong tháng 10 năm 2025'
+    rf"""(?P<by_month>(?:hoàn\s+thành|xong|trước|chậm\s+nhất|muộn\s+nhất|trong|vào)(?:\s+(?:trong|trước|vào))?\s+
+            tháng\s+{_M}\s*(?:/|\s+năm\s+)\s*{_Y})""",
+    # a quarter, trigger optional: 'Quý II/2026', 'Xong trong Quý II/2026', 'trong Quý I/2026'
+    rf"(?P<quarter>(?:(?:hoàn\s+thành|xong)\s+)?(?:(?:trong|trước|vào)\s+)?quý\s+{_QUARTER}\s*(?:/|\s+năm\s+)\s*{_Y})",
+    # a year: 'trong năm 2024', 'ngay trong năm 2025', 'hoàn thành trong năm 2026'
+    rf"(?P<in_year>(?:(?:hoàn\s+thành|xong)\s+)?(?:ngay\s+)?trong\s+năm\s+{_Y})",
 )
+DEADLINE = regex.compile("\n|".join(_NOT_IN_WORD + alt for alt in _DEADLINE_ALTERNATIVES), _VI)
+_DEADLINE_SCAN = Alternation(DEADLINE)
 # Recurrence words that are a deadline only in a report duty: 'báo cáo … hằng quý'.
 RECURRING_WORD = regex.compile(rf"(?<![\p{{L}}]){_EVERY}\s+(?P<per>năm|quý|tháng)(?![\p{{L}}])", _VI)
 REPORT_VERB = regex.compile(
@@ -171,7 +174,7 @@ def deadlines_in_text(block: Block, section: str = "", *, start: int = 0) -> lis
     """The deadlines printed in one paragraph, in order."""
     norm, back = nfc_with_offsets(block.text)
     hits: list[_Hit] = []
-    for m in DEADLINE.finditer(norm, start):
+    for m in _DEADLINE_SCAN.finditer(norm, start):
         if PAST.search(norm, max(0, m.start() - 30), m.start()):
             continue  # 'đã hoàn thành trong năm 2024' is a result
         h = _hit(m)
@@ -318,7 +321,7 @@ def _cell_hits(text: str, s: int, e: int) -> list[_Hit]:
             found.append(_Hit(a, b, "once", date=m.group("y")))
         elif m.group("c_every"):
             found.append(_Hit(a, b, _PERIOD_KIND[m.group("per").lower()]))
-    for m in DEADLINE.finditer(text, s, e):
+    for m in _DEADLINE_SCAN.finditer(text, s, e):
         h = _hit(m)
         if h is not None and not CITED.search(text, max(s, h.start - 40), h.start):
             found.append(h)

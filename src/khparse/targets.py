@@ -278,6 +278,8 @@ class _Text:
     @classmethod
     def of(cls, block: Block, start: int = 0) -> _Text:
         norm, back = nfc_with_offsets(block.text)
+        if not any(map(str.isdigit, norm)):
+            return cls(block, block.text, norm, back, norm)  # masks only ever hide digits
         masked = list(norm)
         for ms, me in _MASK_SCAN.spans(norm):
             for i in range(ms, me):
@@ -745,12 +747,15 @@ def _trim(text: str, s: int, e: int, parens: list[tuple[int, int]] | None = None
                 e = a
                 break
     for _ in range(4):
+        before = (s, e)
         m = _LEAD_JUNK.match(text, s, e)
         if m and m.end() > s:
             s = m.end()
         m2 = _TRAIL_JUNK.search(text, s, e)
         if m2 and m2.start() < e:
             e = m2.start()
+        if (s, e) == before:
+            break  # a round that cut nothing: the next would cut nothing either
     return s, max(s, e)
 
 
