@@ -22,9 +22,13 @@ _OLD_TONE_RE = regex.compile(r"(?<![\p{L}])((?i:qu)?)([\p{L}]*?)(" + "|".join(_O
 
 # Characters PDFs and portals put into text that never carry meaning.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ANY_INVISIBLE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = regex.compile(r"[\p{Zs}\t]+")
 # Combining marks with no letter to sit on (compiled once: ``clean`` runs on every line).
 _STRAY_MARKS = regex.compile(r"(?<![\p{L}])\p{Mn}+")
+# Any combining mark at all: after NFC a Vietnamese line rarely has one, so the lookbehind scan
+# above (tried at every position) runs only on lines that need it.
+_ANY_MARK = regex.compile(r"\p{Mn}")
 
 
 def nfc(text: str) -> str:
@@ -33,10 +37,13 @@ def nfc(text: str) -> str:
 
 def clean(text: str) -> str:
     """NFC, invisible characters dropped, odd spaces made plain: the form grammars run on."""
-    text = nfc(text.translate(_INVISIBLE))
+    if _ANY_INVISIBLE.search(text):  # translate() looks up every character: only when needed
+        text = text.translate(_INVISIBLE)
+    text = nfc(text)
     text = text.replace("\u00a0", " ")
     # stray combining marks left alone after NFC (PDF artefacts) are dropped
-    text = _STRAY_MARKS.sub("", text)
+    if _ANY_MARK.search(text):
+        text = _STRAY_MARKS.sub("", text)
     return text
 
 

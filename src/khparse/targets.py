@@ -216,6 +216,13 @@ _TRAIL_JUNK = regex.compile(
         |(?<![\p{L}])(?:như\s+sau|sau|cụ\s+thể|dưới\s+đây)(?![\p{L}]))+$""",
     _VI,
 )
+# What _TRAIL_JUNK can consist of: every letter run in it is one of these words (its word
+# alternatives are bounded by non-letters), the rest is spaces, digits and '-–:,;.'. A letter run
+# that is not one of them, or any other character, is a wall the junk cannot reach behind.
+_TRAIL_WORD = regex.compile(
+    r"đạt|được|là|lên|còn|bằng|ở|mức|và|từ|vào|trong|đến|hết|tới|cuối|so|với|cùng|kỳ|năm|giai|đoạn"
+    r"|trở|xuống|như|sau|cụ|thể|dưới|đây", _VI)
+_TRAIL_WALL = regex.compile(r"(?r)\p{L}+|[^\p{L}\d\s\-–:,;.]")
 
 # Years. In a phrase: 'vào năm 2030', 'trong năm 2024', 'đến hết năm 2026', 'năm 2026',
 # 'trong giai đoạn 2026-2030' (→ 2030). A baseline 'so với năm 2017' is not a target year.
@@ -751,12 +758,22 @@ def _trim(text: str, s: int, e: int, parens: list[tuple[int, int]] | None = None
         m = _LEAD_JUNK.match(text, s, e)
         if m and m.end() > s:
             s = m.end()
-        m2 = _TRAIL_JUNK.search(text, s, e)
+        m2 = _TRAIL_JUNK.search(text, _trail_floor(text, s, e), e)
         if m2 and m2.start() < e:
             e = m2.start()
         if (s, e) == before:
             break  # a round that cut nothing: the next would cut nothing either
     return s, max(s, e)
+
+
+def _trail_floor(text: str, s: int, e: int) -> int:
+    """Where a trailing-junk match can start at the earliest: after the last wall (see
+    ``_TRAIL_WALL``). Searching from there finds the same match as from ``s`` (lookbehinds still
+    see the text before), without trying the pattern at every position of a long span."""
+    for m in _TRAIL_WALL.finditer(text, s, e):
+        if not _TRAIL_WORD.fullmatch(m.group()):
+            return m.end()
+    return s
 
 
 def _inherit(prev: str, cur: str) -> str:

@@ -76,7 +76,7 @@ def needs_ocr(page_texts: Sequence[str]) -> list[int]:
     out: list[int] = []
     for k, text in enumerate(page_texts, start=1):
         kept = "\n".join(ln for ln in text.splitlines() if not _STAMP.search(ln))
-        letters = sum(1 for ch in kept if ch.isalpha())
+        letters = sum(map(str.isalpha, kept))
         if letters < _MIN_LETTERS or bad_share(kept) > 0.01 or vietnamese_share(kept) < _MIN_VI_SHARE:
             out.append(k)
     return out
@@ -207,7 +207,7 @@ def _read_page(pdf: Any, index: int, text: str | None = None) -> _Page:
 
 
 def _measure(tp: Any, text: str, chars: list[int]) -> _Raw:
-    first = next(i for i, ch in enumerate(text) if not ch.isspace())
+    first = len(text) - len(text.lstrip())  # the first non-space character
     last = len(text) - 1
     lb = tp.get_charbox(chars[first])
     rb = tp.get_charbox(chars[last])

@@ -12,6 +12,7 @@ Rhymes ending in a stop (-c, -ch, -p, -t) take only sắc or nặng.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 import regex
@@ -97,17 +98,27 @@ def _rhyme_ok(onset: str, rhyme: str, tone: str) -> bool:
 
 def syllable_stats(text: str) -> tuple[int, int]:
     """(valid, invalid) syllable counts. Upper-case tokens (acronyms: UBND, VLNCN, HĐND) and
-    single letters (list markers "a", "b") are neither, so an acronym-heavy header does not look like garbage."""
+    single letters (list markers "a", "b") are neither, so an acronym-heavy header does not look like garbage.
+
+    Each distinct word is judged once (a page repeats its words: ~5x fewer judgements)."""
     valid = invalid = 0
-    for m in _WORD.finditer(text):
-        w = m.group()
-        if is_syllable(w):
-            valid += 1
-        elif _ACRONYM.fullmatch(w) or len(w) == 1:
-            continue
-        else:
-            invalid += 1
+    for w, n in Counter(_WORD.findall(text)).items():
+        verdict = _judge(w)
+        if verdict > 0:
+            valid += n
+        elif verdict < 0:
+            invalid += n
     return valid, invalid
+
+
+@lru_cache(maxsize=65536)
+def _judge(w: str) -> int:
+    """1: a Vietnamese syllable; 0: not judged (an acronym, a single letter); -1: not a syllable."""
+    if is_syllable(w):
+        return 1
+    if _ACRONYM.fullmatch(w) or len(w) == 1:
+        return 0
+    return -1
 
 
 def syllable_share(text: str) -> float | None:

@@ -8,6 +8,7 @@ as separate combining characters; we keep them (the parser folds text for matchi
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 
 import regex
 
@@ -63,11 +64,11 @@ def vietnamese_share(text: str) -> float:
     """
     composed = unicodedata.normalize("NFC", text).lower()
     good = bad = 0
-    for ch in composed:
+    for ch, n in Counter(composed).items():  # each distinct character judged once
         if ch in _VI_LETTERS:
-            good += 1
+            good += n
         elif ch.isalpha() or unicodedata.combining(ch):
-            bad += 1
+            bad += n
     total = good + bad
     return good / total if total else 0.0
 

@@ -1,0 +1,99 @@
+"""Speed shortcuts (issue 5) give exactly what the slow form they replace gives.
+
+Each shortcut skips work it can prove is useless (a scan that cannot match, a character looked
+up twice); these tests hold each one against the plain form on real text and on random spans,
+so a later edit of a grammar that breaks the proof fails here rather than changing outputs.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Callable
+
+import pytest
+import regex
+
+from khparse import normalize, targets
+from khparse.readers import syllables, text
+from khparse_helpers import SHARED
+
+
+def _real_text() -> str:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent")
+    files = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "corpus").glob("*.md"))
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in files)
+
+
+def _windows(big: str, n: int, seed: int, longest: int = 300) -> list[str]:
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(n):
+        i = rnd.randrange(len(big))
+        out.append(big[i:i + rnd.randrange(1, longest)])
+    return out
+
+
+# Tails the trailing-junk grammar eats: 'đạt', 'vào năm 2025', 'trong giai đoạn 2021-2025', …
+_JUNK = [" ", ",", ";", ".", "-", "đạt", "Đạt được", "là", "vào năm 2025", "trong giai đoạn 2021-2025",
+         "trở lên", "như sau", "so với cùng kỳ năm 2020", "ĐẾN HẾT năm 2030", "và", "x", "1", "năm",
+         "(", "cụ thể", "dưới đây", "từ", "giai đoạn 2026 – 2030", "ở mức", "\u212aỳ"]
+
+
+def test_trailing_junk_searched_from_its_floor_finds_the_same_match() -> None:
+    rnd = random.Random(4)
+    matched = 0
+    for t in _windows(normalize.clean(_real_text()), 6000, seed=4, longest=80):
+        t += "".join(rnd.choice(_JUNK) + rnd.choice(["", " ", "  "]) for _ in range(rnd.randrange(8)))
+        s = rnd.randrange(len(t) + 1)
+        e = len(t) if rnd.random() < 0.7 else rnd.randrange(s, len(t) + 1)
+        slow = targets._TRAIL_JUNK.search(t, s, e)
+        fast = targets._TRAIL_JUNK.search(t, targets._trail_floor(t, s, e), e)
+        assert (slow and slow.span()) == (fast and fast.span()), (t, s, e)
+        matched += slow is not None and slow.start() < e
+    assert matched > 1000
+
+
+def _clean_plain(t: str) -> str:
+    t = unicodedata.normalize("NFC", t.translate(normalize._INVISIBLE)).replace("\u00a0", " ")
+    return normalize._STRAY_MARKS.sub("", t)
+
+
+@pytest.mark.parametrize("extra", ["", "\u200b", "\u00ad", "\u0301", "a\u0323\u0302", "\ufeff\u0300"])
+def test_clean_with_guards_equals_the_plain_form(extra: str) -> None:
+    for t in _windows(_real_text(), 1500, seed=len(extra)):
+        t = t[: len(t) // 2] + extra + unicodedata.normalize("NFD", t[len(t) // 2:])
+        assert normalize.clean(t) == _clean_plain(t)
+
+
+def _syllables_plain(t: str) -> tuple[int, int]:
+    valid = invalid = 0
+    for m in syllables._WORD.finditer(t):
+        w = m.group()
+        if syllables.is_syllable(w):
+            valid += 1
+        elif not (syllables._ACRONYM.fullmatch(w) or len(w) == 1):
+            invalid += 1
+    return valid, invalid
+
+
+def _vi_share_plain(t: str) -> float:
+    good = bad = 0
+    for ch in unicodedata.normalize("NFC", t).lower():
+        if ch in text._VI_LETTERS:
+            good += 1
+        elif ch.isalpha() or unicodedata.combining(ch):
+            bad += 1
+    return good / (good + bad) if good + bad else 0.0
+
+
+@pytest.mark.parametrize("fast, plain", [(syllables.syllable_stats, _syllables_plain),
+                                         (text.vietnamese_share, _vi_share_plain)],
+                         ids=["syllable_stats", "vietnamese_share"])
+def test_counting_each_distinct_item_once_equals_counting_each_occurrence(
+        fast: Callable[[str], object], plain: Callable[[str], object]) -> None:
+    big = _real_text()
+    garbled = regex.sub(r"[aeiou]", "\u00ef", big[:20000])  # the broken-font look: invalid syllables
+    for t in _windows(big, 400, seed=9, longest=3000) + _windows(garbled, 100, seed=10, longest=3000) + [""]:
+        assert fast(t) == plain(t)
