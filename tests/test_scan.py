@@ -106,3 +106,25 @@ def test_deadline_finditer_equals_the_combined_pattern_on_real_text() -> None:
         s = rnd.randrange(len(t) + 1)
         e = rnd.randrange(s, len(t) + 1)
         assert _matches(alt.finditer(t, s, e)) == _matches(DEADLINE.finditer(t, s, e)), (t, s, e)
+
+
+def test_deadline_subset_for_text_without_digits_equals_the_whole_pattern() -> None:
+    """deadlines searches only 'định kỳ hằng …' in text without a digit: no other alternative may
+    match there (digits stripped from real text, plus the periodic forms themselves)."""
+    from khparse.deadlines import _DEADLINE_NO_DIGIT_SCAN
+
+    lines = [regex.sub(r"[0-9]", "", t) for t in _corpus_lines()]
+    lines += ["Định kỳ hằng quý, báo cáo", "định kỳ hàng năm trước ngày", "ĐỊNH KỲ MỖI THÁNG"]
+    hits = 0
+    for t in lines:
+        got = _matches(_DEADLINE_NO_DIGIT_SCAN.finditer(t))
+        assert got == _matches(DEADLINE.finditer(t)), t
+        hits += len(got)
+    assert hits >= 3
+    assert list(_DEADLINE_NO_DIGIT_SCAN.finditer("không có gì")) == []
+
+
+def test_subset_of_a_pattern_scanned_whole_stays_whole() -> None:
+    g = regex.compile(r"(?i)a|b")
+    sub = Alternation(g).subset(lambda src: "a" in src)
+    assert sub.spans("AbB") == _combined(g, "AbB")

@@ -85,6 +85,10 @@ _DEADLINE_ALTERNATIVES = (
 )
 DEADLINE = regex.compile("\n|".join(_NOT_IN_WORD + alt for alt in _DEADLINE_ALTERNATIVES), _VI)
 _DEADLINE_SCAN = Alternation(DEADLINE)
+# Every alternative but 'định kỳ hằng năm' needs a digit (a day, month, quarter or year): in text
+# without one, only that alternative is searched for.
+_DEADLINE_NO_DIGIT_SCAN = _DEADLINE_SCAN.subset(lambda src: "(?P<periodic>" in src)
+_ASCII_DIGIT = regex.compile(r"[0-9]")
 # Recurrence words that are a deadline only in a report duty: 'báo cáo … hằng quý'.
 RECURRING_WORD = regex.compile(rf"(?<![\p{{L}}]){_EVERY}\s+(?P<per>năm|quý|tháng)(?![\p{{L}}])", _VI)
 REPORT_VERB = regex.compile(
@@ -174,7 +178,8 @@ def deadlines_in_text(block: Block, section: str = "", *, start: int = 0) -> lis
     """The deadlines printed in one paragraph, in order."""
     norm, back = nfc_with_offsets(block.text)
     hits: list[_Hit] = []
-    for m in _DEADLINE_SCAN.finditer(norm, start):
+    scan = _DEADLINE_SCAN if _ASCII_DIGIT.search(norm, start) else _DEADLINE_NO_DIGIT_SCAN
+    for m in scan.finditer(norm, start):
         if PAST.search(norm, max(0, m.start() - 30), m.start()):
             continue  # 'đã hoàn thành trong năm 2024' is a result
         h = _hit(m)

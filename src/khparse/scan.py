@@ -16,7 +16,7 @@ combined pattern, so results never differ.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import regex
 
@@ -88,9 +88,22 @@ class Alternation:
         src = combined.pattern
         texts = split_alternatives(src, bool(flags & regex.VERBOSE))
         self.parts: list[regex.Pattern[str]] = []
+        self._all = True  # False for a subset: no parts means nothing to find
         # \G anchors at the search position, which differs between the two ways of scanning
         if len(texts) > 1 and not _GLOBAL_FLAG.search(src) and "\\G" not in src:
             self.parts = [regex.compile(t, flags) for t in texts]
+
+    def subset(self, keep: Callable[[str], bool]) -> Alternation:
+        """A scanner over only the alternatives whose source ``keep`` accepts, for text where the
+        caller knows the others cannot match (``deadlines``: all but one need a digit). Matches
+        still come from the whole combined pattern, so groups and precedence are unchanged."""
+        if not self.parts:
+            return self  # scanned as one pattern anyway
+        sub = Alternation.__new__(Alternation)
+        sub.combined = self.combined
+        sub.parts = [p for p in self.parts if keep(p.pattern)]
+        sub._all = False
+        return sub
 
     def spans(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
         return [m.span() for m in self.finditer(text, pos, endpos)]
@@ -101,7 +114,8 @@ class Alternation:
         alternative that wins and its named groups are the combined pattern's own."""
         end = len(text) if endpos is None else min(endpos, len(text))
         if not self.parts:
-            yield from self.combined.finditer(text, pos, end)
+            if self._all:
+                yield from self.combined.finditer(text, pos, end)
             return
         nxt = [p.search(text, pos, end) for p in self.parts]
         cursor = pos
