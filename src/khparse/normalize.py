@@ -25,6 +25,11 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), Non
 _SPACES = regex.compile(r"[\p{Zs}\t]+")
 # Combining marks with no letter to sit on (compiled once: ``clean`` runs on every line).
 _STRAY_MARKS = regex.compile(r"(?<![\p{L}])\p{Mn}+")
+# What ``fold_spaced`` turns into one space: every run of non-letters, non-digits.
+_NON_ALNUM = regex.compile(r"[^\p{L}\p{N}]+")
+# Words ``sentence_case`` keeps as printed: Roman numerals ("XIII", "IV,"), numbers and codes ("42-NQ/TW").
+_ROMAN_WORD = regex.compile(r"[IVXLCDM]+[,.;:]?")
+_CODE_WORD = regex.compile(r"\d|/")
 
 
 def nfc(text: str) -> str:
@@ -71,7 +76,7 @@ def fold(text: str) -> str:
 def fold_spaced(text: str) -> str:
     """Like ``fold`` but keeps single spaces between words (for phrase matching)."""
     s = strip_marks(clean(text)).casefold()
-    return collapse(regex.sub(r"[^\p{L}\p{N}]+", " ", s))
+    return collapse(_NON_ALNUM.sub(" ", s))
 
 
 def sentence_case(text: str) -> str:
@@ -80,9 +85,9 @@ def sentence_case(text: str) -> str:
     out = []
     for i, w in enumerate(words):
         prev = words[i - 1].lower() if i else ""
-        roman = len(w) > 1 and regex.fullmatch(r"[IVXLCDM]+[,.;:]?", w) and (
+        roman = len(w) > 1 and _ROMAN_WORD.fullmatch(w) and (
             w.rstrip(",.;:") != "VI" or prev in ("khóa", "khoá", "phần", "chương", "mục", "lần", "thứ", "số"))
-        if regex.search(r"\d|/", w) or roman:
+        if _CODE_WORD.search(w) or roman:
             out.append(w)
         else:
             lw = w.lower()
