@@ -43,6 +43,7 @@ _COLLECTIVE_START = regex.compile(
     r"địa\s+phương|tổ\s+chức|đoàn\s+thể|doanh\s+nghiệp|hội|thành\s+viên|lực\s+lượng|xã|phường|huyện|quận|tỉnh|cấp|"
     r"trường|cơ\s+sở|chủ\s+đầu\s+tư|nhà\s+trường|phòng|trung\s+tâm|chi\s+cục|cục|viện|bệnh\s+viện|hợp\s+tác\s+xã|"
     r"cá\s+nhân|đại\s+biểu|chi\s+bộ|đảng\s+bộ|cấp\s+ủy|báo|đài|ngân\s+hàng|công\s+ty|tập\s+đoàn)\b")
+_CHINH_QUYEN = regex.compile(r"^chính quyền\b")  # "chính quyền các cấp"
 _GENERIC_CONT = regex.compile(r"^các\s+(?:ngành|cấp|địa phương|đơn vị|cơ quan|tổ chức|đoàn thể)\b")
 # Verbs that end an agency phrase in prose ("… thành phố căn cứ chức năng", "… liên quan giúp UBND tỉnh").
 VERBS = (
@@ -65,9 +66,11 @@ _KEEP_AFTER = regex.compile(r"^\s(?:trên\s+địa\s+bàn|có\s+liên\s+quan|li�
 
 def is_agency_start(s: str) -> bool:
     s = s.strip()
-    return bool(_HEAD_RE.match(s) or _COLLECTIVE_START.match(s) or regex.match(r"^chính quyền\b", s))
+    return bool(_HEAD_RE.match(s) or _COLLECTIVE_START.match(s) or _CHINH_QUYEN.match(s))
 
 
+# What a verb after it is a noun of: "các tổ chức", "Ban tuyên truyền", ", phối hợp" (a list goes on).
+_NOUN_BEFORE = regex.compile(r"(?:các|những|Các|cơ quan|Ban|,)$")
 _DASH_DUTY = regex.compile(r"\s*[-–:]\s*(?=(?:Chủ\s+trì|Phối\s+hợp|Thực\s+hiện|Tham\s+mưu|Chỉ\s+đạo|Là\s)\b)")
 
 
@@ -83,7 +86,7 @@ def cut_at_verb(s: str) -> str:
         if not m:
             return s
         # verbs that are part of names: "phối hợp" never; "các cấp" etc. kept via _KEEP_AFTER
-        if _KEEP_AFTER.match(s[m.start():]) or regex.search(r"(?:các|những|Các|cơ quan|Ban|,)$", s[: m.start()]):
+        if _KEEP_AFTER.match(s[m.start():]) or _NOUN_BEFORE.search(s[: m.start()]):
             # "các tổ chức chính trị - xã hội", "Ban tuyên truyền": the verb is a noun here
             pos = m.end()
             continue
@@ -109,6 +112,9 @@ def clean_item(s: str) -> str:
     return s
 
 
+# Between the items of a list: ";" or ", ".
+_LIST_SEP = regex.compile(r"\s*;\s*|(?<!\bphòng)\s*,\s+")
+_LETTER = regex.compile(r"\p{L}")
 _AND_RE = regex.compile(r"\s+(?:và|cùng)\s+(?=(?:các\s+\p{Ll}|" + _HEAD_RE.pattern[1:] + r"))")
 
 
@@ -135,7 +141,7 @@ def split_agencies(text: str, *, prose: bool = False) -> list[str]:
     if not text:
         return []
     # "KH,CN&MT" and "phòng, chống" stay whole
-    pieces = [p.strip() for p in regex.split(r"\s*;\s*|(?<!\bphòng)\s*,\s+", text) if p.strip()]
+    pieces = [p.strip() for p in _LIST_SEP.split(text) if p.strip()]
     items: list[str] = []
     for p in pieces:
         # "Ủy ban Mặt trận Tổ quốc và các tổ chức chính trị - xã hội các cấp": "và" + a new head
@@ -153,7 +159,7 @@ def split_agencies(text: str, *, prose: bool = False) -> list[str]:
     out = []
     for it in items:
         it = clean_item(it)
-        if it and len(it) <= 160 and regex.search(r"\p{L}", it):
+        if it and len(it) <= 160 and _LETTER.search(it):
             out.append(it)
     return out
 
@@ -177,27 +183,42 @@ def canonical(name: str) -> str:
     return s
 
 
+# ``kind_of`` grammar, on the canonical name in lower case.
+_K_COLLECTIVE = regex.compile(r"^(?:các|những|mọi|toàn thể|chính quyền)\b")
+_K_MASS_COLLECTIVE = regex.compile(r"tổ chức chính trị\s*-\s*xã hội|đoàn thể|hội đoàn thể")  # "các tổ chức đoàn thể"
+_K_HEAD_OF = regex.compile(r"^(?:giám đốc|thủ trưởng|người đứng đầu|lãnh đạo)\b")  # "thủ trưởng các sở"
+# "ủy ban nhân dân các huyện", "chủ tịch ủy ban nhân dân cấp xã"
+_K_DISTRICT = regex.compile(
+    r"(?:ủy ban nhân dân|chủ tịch ủy ban nhân dân|ủy ban nhân dân)\s+(?:các\s+)?(?:huyện|xã|quận|phường|thị xã|"
+    r"thành phố thuộc|cấp huyện|cấp xã|các cấp|địa phương)")
+_K_DEPARTMENT = regex.compile(r"^sở\b")
+_K_MINISTRY = regex.compile(r"^bộ\s+(?!chỉ huy|đội)")  # "bộ công thương", not "bộ chỉ huy quân sự tỉnh"
+_K_MASS = regex.compile(
+    r"mặt trận|đoàn thanh niên|tỉnh đoàn|hội liên hiệp|hội nông dân|hội cựu chiến binh|liên đoàn lao động|"
+    r"tổ chức chính trị\s*-\s*xã hội|công đoàn|hội chữ thập đỏ")
+_K_PROVINCE_END = regex.compile(r"\b(?:tỉnh|thành phố)$")  # "công an tỉnh"
+_K_PROVINCIAL = regex.compile(r"^(?:công an|bộ chỉ huy|văn phòng|thanh tra|kho bạc|"
+                              r"bảo hiểm xã hội|đài|báo|cổng|ban)\b")
+
+
 def kind_of(name: str) -> AgencyKind:
     s = canonical(name)
     low = s.lower()
-    if regex.match(r"^(?:các|những|mọi|toàn thể|chính quyền)\b", low) and "ủy ban nhân dân" not in low:
-        if regex.search(r"tổ chức chính trị\s*-\s*xã hội|đoàn thể|hội đoàn thể", low):
+    if _K_COLLECTIVE.match(low) and "ủy ban nhân dân" not in low:
+        if _K_MASS_COLLECTIVE.search(low):
             return "mass_organisation"
         return "collective"
-    if regex.search(r"^(?:giám đốc|thủ trưởng|người đứng đầu|lãnh đạo)\b", low):
+    if _K_HEAD_OF.search(low):
         return "collective"
-    if regex.search(r"(?:ủy ban nhân dân|chủ tịch ủy ban nhân dân|ủy ban nhân dân)\s+(?:các\s+)?(?:huyện|xã|quận|phường|thị xã|"
-                    r"thành phố thuộc|cấp huyện|cấp xã|các cấp|địa phương)", low) or "cấp huyện" in low or "cấp xã" in low:
+    if _K_DISTRICT.search(low) or "cấp huyện" in low or "cấp xã" in low:
         return "district_level"
-    if regex.match(r"^sở\b", low):
+    if _K_DEPARTMENT.match(low):
         return "department"
-    if regex.match(r"^bộ\s+(?!chỉ huy|đội)", low):
+    if _K_MINISTRY.match(low):
         return "ministry"
-    if regex.search(r"mặt trận|đoàn thanh niên|tỉnh đoàn|hội liên hiệp|hội nông dân|hội cựu chiến binh|liên đoàn lao động|"
-                    r"tổ chức chính trị\s*-\s*xã hội|công đoàn|hội chữ thập đỏ", low):
+    if _K_MASS.search(low):
         return "mass_organisation"
-    if regex.search(r"\b(?:tỉnh|thành phố)$", low) or regex.match(r"^(?:công an|bộ chỉ huy|văn phòng|thanh tra|kho bạc|"
-                                                               r"bảo hiểm xã hội|đài|báo|cổng|ban)\b", low):
+    if _K_PROVINCE_END.search(low) or _K_PROVINCIAL.match(low):
         return "provincial_body"
     return "other"
 

@@ -48,9 +48,38 @@ POSITION_RE = regex.compile(
 # A person's name: 2–5 capitalised syllables ("Mai Sơn", "Nguyễn Ngọc Phúc").
 NAME_RE = regex.compile(r"^(?:\p{Lu}\p{Ll}*\s+){1,4}\p{Lu}\p{Ll}*$")
 _SIGN_NOISE_RE = regex.compile(r"^\(?\s*(?:Đã\s+ký|đã\s+ký|Ký\s+bởi|Ký\s+thay|\[?ký|Chữ\s+ký\s+số)", regex.I)
+# Any lower-case letter: text without one was printed in capitals.
+_LOWER = regex.compile(r"\p{Ll}")
+_PHO = regex.compile(r"^(PHÓ)\s+(.+)$")  # "PHÓ CHỦ TỊCH"
+# The province at the end of an issuer's name: "Ủy ban nhân dân tỉnh Bắc Giang" → "Bắc Giang".
+_PROVINCE = regex.compile(r"\b(?:tỉnh|thành phố|Thành phố)\s+(\p{Lu}[\p{L}]*(?:\s+\p{Lu}[\p{L}]*){0,3})\s*$")
+_MD_HEADING = regex.compile(r"^(?:#+\s*)")  # "# ỦY BAN NHÂN DÂN" in Markdown
+# A parent body, then the issuing body (see ``_issuer``).
+_PARENT_BODY = regex.compile(
+    r"^(?P<parent>.*?(?:TỈNH|THÀNH PHỐ)\s+\S+(?:\s+\S+)*?)\s+(?P<body>(?:SỞ|BAN|BỘ|CÔNG AN|VĂN PHÒNG|"
+    r"THANH TRA|CHI CỤC|CỤC|BAN CHỈ ĐẠO|ĐOÀN|TỔ CÔNG TÁC|HỘI ĐỒNG)\b.*)$")
+_CAPS_PLACE = regex.compile(r"(?:TỈNH|THÀNH PHỐ)\s+(.+)$")  # "ỦY BAN NHÂN DÂN TỈNH LÀO CAI" → "LÀO CAI"
+_HAS_PLACE = regex.compile(r"\b(?:tỉnh|thành phố)\b")
+_STARS = regex.compile(r"^\**|\**$")  # Markdown bold around the trích yếu
+_FINAL_STOP = regex.compile(r"(?<!\.)\.$")
+# Where one "Nơi nhận" item ends: a line break, or "; " before the next "- " (a converted .doc).
+_RECIPIENT_BREAK = regex.compile(r"\n|(?<=;)\s*(?=[-–+]\s)")
+_NOI_NHAN = regex.compile(r"^Nơi\s+nhận\s*:?")
+_NOI_NHAN_LABEL = regex.compile(r"^Nơi\s+nhận\s*:?\s*")
+_RECIPIENT_ITEM = regex.compile(r"^[-–+•]\s*(.*)$")  # "- Như Mục V;"
+_TRAIL_PUNCT = regex.compile(r"[;:.,]+$")
+_SPACE_RUN = regex.compile(r"\s+")
+# A first word with an inner "/" and the spaces after it. Was r"^(?:\S+/\S+\s+)", same matches, but
+# that form backtracks quadratically on a long run without spaces (tests/test_pathological.py).
+_PLACE_PREFIX = regex.compile(r"^\S[^\s/]*+/\S++\s+")
+# The type code in a number: "30/KH-UBND" → "KH", "30/2020/NĐ-CP" → "NĐ", "3260-KH/ĐĐQH15" → "KH".
+_NUMBER_CODE = regex.compile(r"^(?:\d*)\s*/\s*(?:\d{4}/)?(?P<c>[\p{Lu}Đ][\p{L}Đđ]*)|^\d+-(?P<p>[\p{Lu}Đ]+)/")
 
 # Lower-case words inside official names: "Ủy ban nhân dân tỉnh Bắc Giang".
 _ADMIN_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
+# "tỉnh Bắc Giang", "thành phố Hồ Chí Minh": the longest unit word first ("thị xã" before "xã").
+_ADMIN_RES = [(w, regex.compile(r"(?i)\b" + w.replace(" ", r"\s+") + r"\s+(.+)$"))
+              for w in sorted(_ADMIN_WORDS, key=len, reverse=True)]
 _BODY_FORMS = [
     ("ỦY BAN NHÂN DÂN", "Ủy ban nhân dân"), ("UỶ BAN NHÂN DÂN", "Ủy ban nhân dân"),
     ("HỘI ĐỒNG NHÂN DÂN", "Hội đồng nhân dân"), ("BAN CHẤP HÀNH TRUNG ƯƠNG", "Ban Chấp hành Trung ương"),
@@ -64,7 +93,7 @@ def _title_words(s: str) -> str:
 def case_name(caps: str) -> str:
     """"ỦY BAN NHÂN DÂN TỈNH BẮC GIANG" → "Ủy ban nhân dân tỉnh Bắc Giang"; "SỞ NỘI VỤ" → "Sở Nội vụ"."""
     s = collapse(caps)
-    if not s or regex.search(r"\p{Ll}", s):
+    if not s or _LOWER.search(s):
         return s
     out = s
     for up, low in _BODY_FORMS:
@@ -77,8 +106,7 @@ def case_name(caps: str) -> str:
         rest = " ".join(words[1:])
         out += rest[:1] + rest[1:].lower() if rest else ""
     # administrative unit + proper name: "tỉnh Bắc Giang", "thành phố Hồ Chí Minh"
-    for w in sorted(_ADMIN_WORDS, key=len, reverse=True):
-        pat = regex.compile(r"(?i)\b" + w.replace(" ", r"\s+") + r"\s+(.+)$")
+    for w, pat in _ADMIN_RES:
         m = pat.search(out)
         if m and m.start() > 0:
             out = out[: m.start()] + w + " " + _title_words(m.group(1))
@@ -89,9 +117,9 @@ def case_name(caps: str) -> str:
 def case_position(caps: str) -> str:
     """"PHÓ CHỦ TỊCH" → "Phó Chủ tịch", "CHỦ TỊCH" → "Chủ tịch", "GIÁM ĐỐC" → "Giám đốc"."""
     s = collapse(caps)
-    if regex.search(r"\p{Ll}", s):
+    if _LOWER.search(s):
         return s
-    m = regex.match(r"^(PHÓ)\s+(.+)$", s)
+    m = _PHO.match(s)
     if m:
         rest = m.group(2).lower()
         return "Phó " + rest[:1].upper() + rest[1:]
@@ -102,7 +130,7 @@ def case_position(caps: str) -> str:
 def province_of(issuer: str | None) -> str | None:
     if not issuer:
         return None
-    m = regex.search(r"\b(?:tỉnh|thành phố|Thành phố)\s+(\p{Lu}[\p{L}]*(?:\s+\p{Lu}[\p{L}]*){0,3})\s*$", issuer)
+    m = _PROVINCE.search(issuer)
     return m.group(1) if m else None
 
 
@@ -121,7 +149,7 @@ def _issuer(header: list[Line]) -> str | None:
             if parts:
                 break
             continue
-        if regex.search(r"\p{Ll}", t):
+        if _LOWER.search(t):
             if parts:
                 break
             continue
@@ -129,14 +157,13 @@ def _issuer(header: list[Line]) -> str | None:
     if not parts:
         return None
     text = " ".join(parts)
-    text = regex.sub(r"^(?:#+\s*)", "", text)
+    text = _MD_HEADING.sub("", text)
     # parent body + issuing body: "ỦY BAN NHÂN DÂN TỈNH LÀO CAI SỞ CÔNG THƯƠNG"
-    m = regex.search(r"^(?P<parent>.*?(?:TỈNH|THÀNH PHỐ)\s+\S+(?:\s+\S+)*?)\s+(?P<body>(?:SỞ|BAN|BỘ|CÔNG AN|VĂN PHÒNG|"
-                     r"THANH TRA|CHI CỤC|CỤC|BAN CHỈ ĐẠO|ĐOÀN|TỔ CÔNG TÁC|HỘI ĐỒNG)\b.*)$", text)
+    m = _PARENT_BODY.search(text)
     if m and not text.startswith(("BAN CHẤP HÀNH", "BỘ ")):
-        place = regex.search(r"(?:TỈNH|THÀNH PHỐ)\s+(.+)$", m.group("parent"))
+        place = _CAPS_PLACE.search(m.group("parent"))
         body = case_name(m.group("body"))
-        if place and not regex.search(r"\b(?:tỉnh|thành phố)\b", body):
+        if place and not _HAS_PLACE.search(body):
             body += " tỉnh " + _title_words(place.group(1))
         return body
     if text.startswith("BAN CHẤP HÀNH TRUNG ƯƠNG") and len(parts) > 1:
@@ -157,11 +184,11 @@ def _doc_type(sk: Skeleton) -> tuple[str | None, str | None]:
 def _title(sk: Skeleton) -> str | None:
     bits = [ln.text for ln in sk.title_lines[1:]]
     t = collapse(" ".join(bits))
-    t = regex.sub(r"^\**|\**$", "", t).strip(" *")
-    t = regex.sub(r"(?<!\.)\.$", "", t)  # a full stop after the trích yếu is not part of it
+    t = _STARS.sub("", t).strip(" *")
+    t = _FINAL_STOP.sub("", t)  # a full stop after the trích yếu is not part of it
     if not t:
         return None
-    if not regex.search(r"\p{Ll}", t):
+    if not _LOWER.search(t):
         t = sentence_case(t)
     return t
 
@@ -193,14 +220,14 @@ def _signer(closing: list[Line]) -> Signer:
             who = m.group("who")
             # "TM. ỦY BAN NHÂN" / "DÂN": a wrapped collective name
             while i + 1 < len(lines) and not SIGN_PREFIX_RE.match(lines[i + 1]) \
-                    and not POSITION_RE.match(lines[i + 1]) and not regex.search(r"\p{Ll}", lines[i + 1]) \
+                    and not POSITION_RE.match(lines[i + 1]) and not _LOWER.search(lines[i + 1]) \
                     and len(lines[i + 1].split()) <= 2 and len(who.split()) >= 3:
                 who += " " + lines[i + 1]
                 i += 1
             on_behalf = "TM. " + case_name(who)
         elif m:
             delegation = f"{m.group('p')}. " + case_position(m.group("who"))
-        elif position is None and not regex.search(r"\p{Ll}", t) and len(t.split()) <= 6:
+        elif position is None and not _LOWER.search(t) and len(t.split()) <= 6:
             position = case_position(t)
         elif position is not None and NAME_RE.match(t) and not _SIGN_NOISE_RE.match(t):
             name = t
@@ -219,13 +246,13 @@ def _recipients(closing: list[Line]) -> list[str]:
     inside = False
     for ln in closing:
         # a converted .doc can lose the break between items: "- A; - B;" is two items
-        for part in regex.split(r"\n|(?<=;)\s*(?=[-–+]\s)", ln.text):
+        for part in _RECIPIENT_BREAK.split(ln.text):
             t = collapse(part)
             if not t or t == "|":
                 continue
-            if regex.match(r"^Nơi\s+nhận\s*:?", t):
+            if _NOI_NHAN.match(t):
                 inside = True
-                t = regex.sub(r"^Nơi\s+nhận\s*:?\s*", "", t)
+                t = _NOI_NHAN_LABEL.sub("", t)
                 if not t:
                     continue
             if not inside:
@@ -233,14 +260,14 @@ def _recipients(closing: list[Line]) -> list[str]:
             if SIGN_PREFIX_RE.match(t) or POSITION_RE.match(t):
                 inside = False
                 continue
-            m = regex.match(r"^[-–+•]\s*(.*)$", t)
+            m = _RECIPIENT_ITEM.match(t)
             if m:
                 out.append(m.group(1))
             elif out:
                 out[-1] += " " + t
             else:
                 out.append(t)
-    return [regex.sub(r"[;:.,]+$", "", r).strip() for r in out if regex.sub(r"[;:.,]+$", "", r).strip()]
+    return [c for c in (_TRAIL_PUNCT.sub("", r).strip() for r in out) if c]
 
 
 _WORD = regex.compile(r"[\p{L}\p{M}]+")
@@ -309,13 +336,13 @@ def extract_metadata(sk: Skeleton) -> Metadata:
     number = None
     m = NUMBER_RE.search(flat)
     if m:
-        number = regex.sub(r"\s+", "", m.group("num")).lstrip(".…_")
+        number = _SPACE_RUN.sub("", m.group("num")).lstrip(".…_")
     place = issued = None
     d = DATE_RE.search(flat)
     if d:
         place = d.group("place")
         if place:
-            place = regex.sub(r"^(?:\S+/\S+\s+)", "", place).strip()
+            place = _PLACE_PREFIX.sub("", place).strip()
         if d.group("d") and d.group("m"):
             try:
                 day, month, year = int(d.group("d")), int(d.group("m")), int(d.group("y"))
@@ -325,7 +352,7 @@ def extract_metadata(sk: Skeleton) -> Metadata:
                 issued = None
     doc_type, code = _doc_type(sk)
     if number:
-        cm = regex.match(r"^(?:\d*)\s*/\s*(?:\d{4}/)?(?P<c>[\p{Lu}Đ][\p{L}Đđ]*)|^\d+-(?P<p>[\p{Lu}Đ]+)/", number)
+        cm = _NUMBER_CODE.match(number)
         if cm:
             code = cm.group("c") or cm.group("p") or code
     raw_issuer = _issuer(sk.header)
@@ -346,4 +373,4 @@ def extract_metadata(sk: Skeleton) -> Metadata:
 
 
 def _title_was_caps(sk: Skeleton) -> bool:
-    return not regex.search(r"\p{Ll}", " ".join(ln.text for ln in sk.title_lines[1:]))
+    return not _LOWER.search(" ".join(ln.text for ln in sk.title_lines[1:]))

@@ -29,6 +29,11 @@ _STRAY_MARKS = regex.compile(r"(?<![\p{L}])\p{Mn}+")
 # Any combining mark at all: after NFC a Vietnamese line rarely has one, so the lookbehind scan
 # above (tried at every position) runs only on lines that need it.
 _ANY_MARK = regex.compile(r"\p{Mn}")
+# What ``fold_spaced`` turns into one space: every run of non-letters, non-digits.
+_NON_ALNUM = regex.compile(r"[^\p{L}\p{N}]+")
+# Words ``sentence_case`` keeps as printed: Roman numerals ("XIII", "IV,"), numbers and codes ("42-NQ/TW").
+_ROMAN_WORD = regex.compile(r"[IVXLCDM]+[,.;:]?")
+_CODE_WORD = regex.compile(r"\d|/")
 
 
 def nfc(text: str) -> str:
@@ -78,7 +83,7 @@ def fold(text: str) -> str:
 def fold_spaced(text: str) -> str:
     """Like ``fold`` but keeps single spaces between words (for phrase matching)."""
     s = strip_marks(clean(text)).casefold()
-    return collapse(regex.sub(r"[^\p{L}\p{N}]+", " ", s))
+    return collapse(_NON_ALNUM.sub(" ", s))
 
 
 def sentence_case(text: str) -> str:
@@ -87,9 +92,9 @@ def sentence_case(text: str) -> str:
     out = []
     for i, w in enumerate(words):
         prev = words[i - 1].lower() if i else ""
-        roman = len(w) > 1 and regex.fullmatch(r"[IVXLCDM]+[,.;:]?", w) and (
+        roman = len(w) > 1 and _ROMAN_WORD.fullmatch(w) and (
             w.rstrip(",.;:") != "VI" or prev in ("khóa", "khoá", "phần", "chương", "mục", "lần", "thứ", "số"))
-        if regex.search(r"\d|/", w) or roman:
+        if _CODE_WORD.search(w) or roman:
             out.append(w)
         else:
             lw = w.lower()

@@ -55,6 +55,9 @@ CITATION_RE = regex.compile(
 SHORT_NAME_RE = regex.compile(
     r"\(\s*(?:sau\s+đây\s+)?(?:được\s+)?(?:viết\s+tắt|gọi\s+tắt|viết\s+gọn|gọi)\s+là\s*:?\s*(?P<s>[^()]{2,120}?)\s*\)"
 )
+_TYPE_WORD_RE = regex.compile(TYPE_WORD)
+_SPACE_RUN = regex.compile(r"\s+")
+_FRACTION = regex.compile(r"^\d+/\d+$")
 
 CODE_TYPES = {
     "NQ": "Nghị quyết", "KH": "Kế hoạch", "CT": "Chỉ thị", "QĐ": "Quyết định", "KL": "Kết luận",
@@ -69,7 +72,7 @@ def canonical_number(m: regex.Match[str]) -> tuple[str, str]:
     if m.group("pn"):
         org = m.group("po").replace("TƯ", "TW")
         return f"{m.group('pn')}-{m.group('pt')}/{org}", m.group("pt")
-    sym = regex.sub(r"\s+", "", m.group("ss"))
+    sym = _SPACE_RUN.sub("", m.group("ss"))
     year = f"{m.group('sy')}/" if m.group("sy") else ""
     return f"{m.group('sn')}/{year}{sym}", sym.split("-")[0]
 
@@ -94,6 +97,10 @@ _ISSUER_WORDS = set(
     "nghệ tin truyền quân sự biên phòng cảnh sát kiểm án viện ủy uỷ vận tải quốc gia lâm ngân hàng nước thường "
     "trực chấp cấp trung tịch".split()
 )
+_HOI_NGHI = regex.compile(r"^Hội\s+nghị\s+(?:lần\s+thứ\s+\S+\s+)?")  # "Hội nghị lần thứ bảy Ban Chấp hành…"
+_KHOA = regex.compile(r"\s+kh(?:óa|oá)\s+[IVXLC]+$")  # "… khóa XIII"
+_PROVINCE_UBND = regex.compile(r"(?:UBND|Ủy ban nhân dân)\s+tỉnh")
+_UBND = regex.compile(r"^UBND\b")
 _PRE_ISSUER = regex.compile(r"(?P<iss>\p{Lu}[\p{L}\s]{2,70}?)\s+(?:đã\s+)?(?:ban\s+hành|phê\s+duyệt(?:\s+tại)?)\s*$")
 
 
@@ -108,13 +115,13 @@ def _trim_issuer(s: str) -> str:
 def _issuer(raw: str | None, plan_issuer: str | None) -> str | None:
     if not raw:
         return None
-    s = regex.sub(r"^Hội\s+nghị\s+(?:lần\s+thứ\s+\S+\s+)?", "", collapse(raw))  # "Hội nghị lần thứ bảy Ban Chấp hành…"
+    s = _HOI_NGHI.sub("", collapse(raw))
     s = _trim_issuer(s)
-    s = regex.sub(r"\s+kh(?:óa|oá)\s+[IVXLC]+$", "", s)  # "… khóa XIII"
+    s = _KHOA.sub("", s)
     s = new_tone(s)
-    if regex.fullmatch(r"(?:UBND|Ủy ban nhân dân)\s+tỉnh", s) and plan_issuer and plan_issuer.startswith("Ủy ban nhân dân tỉnh"):
+    if _PROVINCE_UBND.fullmatch(s) and plan_issuer and plan_issuer.startswith("Ủy ban nhân dân tỉnh"):
         return plan_issuer
-    s = regex.sub(r"^UBND\b", "Ủy ban nhân dân", s)
+    s = _UBND.sub("Ủy ban nhân dân", s)
     return s or None
 
 
@@ -152,7 +159,7 @@ def _blocks(sk: Skeleton) -> Iterable[Block]:
 
 
 def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | None) -> list[Reference]:
-    own = regex.sub(r"\s+", "", own_number or "").upper()
+    own = _SPACE_RUN.sub("", own_number or "").upper()
     refs: dict[str, Reference] = {}
     order: list[str] = []
     for block in _blocks(sk):
@@ -161,7 +168,7 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
             number, code = canonical_number(m)
             if own and number.upper() == own:
                 continue
-            if number.startswith("/") or regex.match(r"^\d+/\d+$", number):
+            if number.startswith("/") or _FRACTION.match(number):
                 continue
             typ = m.group("type") or CODE_TYPES.get(code)
             raw_issuer = m.group("issuer")
@@ -195,7 +202,7 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
                 before = [h for h in hits if h.end <= sm.start()]
                 if before:
                     target = refs.get(before[-1].number.upper())
-            names_document = inner is not None or regex.match(TYPE_WORD, short) is not None
+            names_document = inner is not None or _TYPE_WORD_RE.match(short) is not None
             if target is not None and target.short_name is None and names_document:
                 # "(sau đây viết tắt là CCHC)" abbreviates a phrase, not the cited document
                 target.short_name = short

@@ -45,6 +45,11 @@ APPENDIX_LINE_RE = regex.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:s
 # Where the body starts when the title is in sentence case and no rule line follows it.
 BODY_OPENER_RE = regex.compile(r"^\s*(?:Căn\s+cứ|Thực\s+hiện|Tiếp\s+tục|Để|Nhằm|Theo|Triển\s+khai|Ngày\s+\d)")
 _CAPS = regex.compile(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
+# A caps title running into body text: "… THÀNH PHỐ Thực hiện Chỉ thị …".
+_CAPS_TAIL = regex.compile(r"\s(?=\p{Lu}\p{Ll}+\s+\p{Ll})")
+_NUMBER_CHARS = regex.compile(r"[\d/\-.,]+")  # dropped before asking whether a title is in capitals
+# A Roman part in capitals opening the document after a signature: "I. MỤC ĐÍCH, YÊU CẦU".
+_ROMAN_CAPS_LINE = regex.compile(r"^\s*[IVX]{1,4}\.\s+\p{Lu}{2,}\s")
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 
@@ -70,7 +75,7 @@ class Regions:
 
 def _split_caps_tail(line: Line) -> tuple[Line, Line | None]:
     """"… TRÊN ĐỊA BÀN THÀNH PHỐ Thực hiện Chỉ thị số 11/CT-TTg…" → caps title, body rest."""
-    m = regex.search(r"\s(?=\p{Lu}\p{Ll}+\s+\p{Ll})", line.text)
+    m = _CAPS_TAIL.search(line.text)
     if not m or not _CAPS.match(line.text[: m.start()]):
         return line, None
     head = Line(line.text[: m.start()].strip(), line.line, line.page, line.origin, line.x0, line.region)
@@ -138,7 +143,7 @@ def split_regions(lines: list[Line]) -> Regions:
         body_start = type_idx + 1
         lead: list[Line] = []  # body text found inside the last title line
         caps_title = bool(cands) and _CAPS.match(
-            regex.sub(r"[\d/\-.,]+", "", _split_caps_tail(cands[0][0])[0].text).strip() or "x")
+            _NUMBER_CHARS.sub("", _split_caps_tail(cands[0][0])[0].text).strip() or "x")
         for n, (ln, k) in enumerate(cands):
             if RULE_RE.match(ln.text):
                 body_start = k + 1
@@ -177,7 +182,7 @@ def split_regions(lines: list[Line]) -> Regions:
         # ĐỘNG" with its own Roman parts): the closing block ends where the next document starts
         for i in range(cut + 2, len(body)):
             t = body[i].text
-            if (TYPE_LINE_RE.match(t) and not MARKER_RE.match(t)) or regex.match(r"^\s*[IVX]{1,4}\.\s+\p{Lu}{2,}\s", t):
+            if (TYPE_LINE_RE.match(t) and not MARKER_RE.match(t)) or _ROMAN_CAPS_LINE.match(t):
                 resume = i
                 break
     app = None
@@ -211,6 +216,7 @@ _SENTENCE_END = regex.compile(
 # "Nơi nhận" opening a line (compiled once: tested on every body line).
 _NOI_NHAN = regex.compile(r"^\s*Nơi\s+nhận")
 _RUN_IN_BULLET = regex.compile(r"\s[-–+]\s(?=\p{Lu})")
+_HEADING_PUNCT = regex.compile(r"[.;:(]")
 _HYPHEN_NAME_END = regex.compile(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)$")
 
 
@@ -221,7 +227,7 @@ def split_heading(text: str) -> tuple[str, str]:
     ("Mục đích - Triển khai thực hiện …"): a bullet dash after a few words ends the heading,
     unless it is the hyphen of a name ("Sở Lao động - Thương binh và Xã hội")."""
     b = _RUN_IN_BULLET.search(text)
-    if b and b.start() <= 60 and not regex.search(r"[.;:(]", text[: b.start()]) \
+    if b and b.start() <= 60 and not _HEADING_PUNCT.search(text[: b.start()]) \
             and not _HYPHEN_NAME_END.search(text[: b.start()]) and ":" not in text[b.end(): b.end() + 30]:
         return text[: b.start()].strip().rstrip(":.; "), text[b.start():].strip()
     m = _SENTENCE_END.search(text)
@@ -379,9 +385,12 @@ class _Builder:
         self.stack = list(reversed(path))
 
 
+_MIXED_WORD = regex.compile(r"\s(?=\p{Lu}\p{Ll})")  # before a mixed-case word
+
+
 def _split_roman_heading(text: str) -> tuple[str, str]:
     """Roman headings are upper case; run-in text after them starts at the first mixed-case word."""
-    m = regex.search(r"\s(?=\p{Lu}\p{Ll})", text)
+    m = _MIXED_WORD.search(text)
     if m and _CAPS.match(text[: m.start()]):
         return text[: m.start()].strip().rstrip(":.").strip(), text[m.end():].strip()
     return split_heading(text)

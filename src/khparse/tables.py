@@ -28,6 +28,7 @@ ROLE_PATTERNS: list[tuple[str, str]] = [
     ("content", r"noi dung|nhiem vu|cong viec|hoat dong|ten de an|^de an|chuong trinh|giai phap|^ten"),
     ("note", r"ghi chu|theo doi|kiem tra|don doc"),
 ]
+_ROLE_RES = [(role, regex.compile(pat)) for role, pat in ROLE_PATTERNS]  # compiled once: run per header cell
 _ROMAN = regex.compile(r"^[IVXL]{1,6}\.?$")
 _COLNUM = regex.compile(r"^\(?\d{1,2}\)?$")
 
@@ -58,8 +59,8 @@ def _roles(header: list[str]) -> dict[str, int]:
         key = fold_spaced(cell)
         if not key:
             continue
-        for role, pat in ROLE_PATTERNS:
-            if regex.search(pat, key):
+        for role, rx in _ROLE_RES:
+            if rx.search(key):
                 if role not in cols:
                     cols[role] = i
                 break

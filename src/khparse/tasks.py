@@ -56,6 +56,16 @@ TIMELINE_RE = regex.compile(
 # Sections that hand out the work: "TỔ CHỨC THỰC HIỆN", "PHÂN CÔNG NHIỆM VỤ", "TRÁCH NHIỆM …".
 ORGANISING_RE = regex.compile(r"to chuc thuc hien|phan cong|trach nhiem|kien nghi|de nghi")
 CLAUSE_END = regex.compile(r"[.;!?](?=\s|$)|\.{3}|…")
+_BULLET = regex.compile(r"^\s*[-–+•*]\s*")  # a leading "- ", "+ ", "• "
+# Where a clause starts, scanning back from "chủ trì": after ". ", "; ", ": ", a bullet or "(".
+_CLAUSE_OPEN = regex.compile(r"(?:[.;:!?]\s+|^\s*[-–+•*]\s*|\(\s*)")
+# "Chủ trì" opening a line or a lettered item: "- Chủ trì, phối hợp …", "a) Chủ trì …".
+_CHU_TRI_ITEM = regex.compile(r"^\s*(?:[-–+•*]\s*)?(?:[a-zđ]\)\s*)?Chủ\s+trì\b")
+_LETTER_ITEM = regex.compile(r"[a-zđ]\)")  # "a)"
+_GIAO = regex.compile(r"\bgiao\s+(?=\p{Lu})")  # "Chủ tịch UBND tỉnh giao Sở Nội vụ"
+_COMMA = regex.compile(r",\s+")
+_ITEM_NUMBER = regex.compile(r"^\s*\S+\s*")  # "2. " of "2. Sở Nội vụ:"
+_COLON = regex.compile(r":\s")
 _SUBJECT_INTRO = regex.compile(r"^(?:Đề\s+nghị|Giao|Yêu\s+cầu|Căn\s+cứ[^,]{0,200},)\s*", regex.IGNORECASE)
 
 
@@ -97,6 +107,9 @@ def _dedupe(items: list[str]) -> list[str]:
 
 
 LABELS = (("lead", LEAD_LABEL), ("partner", PARTNER_LABEL), ("time", TIME_LABEL), ("product", PRODUCT_LABEL))
+# A further label on the same line, after "; " or ". ": "Cơ quan chủ trì: X; cơ quan phối hợp: Y".
+_LATER_LABELS = [(role, label, regex.compile(r"[;.]\s*" + label.pattern.removeprefix(_BUL), regex.IGNORECASE))
+                 for role, label in LABELS[1:]]
 
 
 def _assign(d: _Draft, role: str, value: str) -> None:
@@ -137,9 +150,8 @@ def _labelled(node: Node) -> list[_Draft]:
             else:
                 _assign(cur, role, value)
             # further labels on the same line: "Cơ quan chủ trì: X; cơ quan phối hợp: Y"
-            for role2, label2 in LABELS[1:]:
-                m2 = regex.search(r"[;.]\s*" + label2.pattern.removeprefix(_BUL), t, regex.IGNORECASE) \
-                    if role2 != role else None
+            for role2, label2, later in _LATER_LABELS:
+                m2 = later.search(t) if role2 != role else None
                 if m2:
                     _assign(cur, role2, _label_value(t[m2.start():].lstrip(";. "), label2) or "")
             break
@@ -148,14 +160,15 @@ def _labelled(node: Node) -> list[_Draft]:
 
 def _previous_text(blocks: list[Block], i: int) -> str:
     for j in range(i - 1, -1, -1):
-        if not ANY_LABEL.match(regex.sub(r"^\s*[-–+•*]\s*", "", blocks[j].text)):
-            return collapse(regex.sub(r"^\s*[-–+•*]\s*", "", blocks[j].text))[:400]
+        text = _BULLET.sub("", blocks[j].text)
+        if not ANY_LABEL.match(text):
+            return collapse(text)[:400]
     return ""
 
 
 def _clause_start(text: str, pos: int) -> int:
     cut = 0
-    for m in regex.finditer(r"(?:[.;:!?]\s+|^\s*[-–+•*]\s*|\(\s*)", text[:pos]):
+    for m in _CLAUSE_OPEN.finditer(text[:pos]):
         cut = m.end()
     return cut
 
@@ -166,7 +179,7 @@ def _prose(block: Block, section: str, implicit: list[str] | None = None) -> _Dr
     ``implicit`` is the subject of an item headed by an agency ("2. Văn phòng UBND tỉnh" / "a)
     Chủ trì, phối hợp với …"): a clause that starts at "Chủ trì" belongs to it."""
     text = block.text
-    hits = list(LEAD_VERB.finditer(text)) + list(regex.finditer(r"^\s*(?:[-–+•*]\s*)?(?:[a-zđ]\)\s*)?Chủ\s+trì\b", text))
+    hits = list(LEAD_VERB.finditer(text)) + list(_CHU_TRI_ITEM.finditer(text))
     hits.sort(key=lambda m: m.start())
     leads: list[str] = []
     partners: list[str] = []
@@ -176,18 +189,18 @@ def _prose(block: Block, section: str, implicit: list[str] | None = None) -> _Dr
             leads += implicit
             first = (_clause_start(text, h.start()), h)
             break
-        if h.group(0).strip().startswith(("Chủ", "-", "+", "•", "*")) or regex.match(r"[a-zđ]\)", h.group(0).strip()):
+        if h.group(0).strip().startswith(("Chủ", "-", "+", "•", "*")) or _LETTER_ITEM.match(h.group(0).strip()):
             continue
         start = _clause_start(text, h.start())
         subject = _SUBJECT_INTRO.sub("", text[start:h.start()].strip())
-        giao = regex.search(r"\bgiao\s+(?=\p{Lu})", subject)
+        giao = _GIAO.search(subject)
         if giao and is_agency_start(subject[giao.end():]):
             # "Chủ tịch UBND tỉnh giao Sở Nội vụ chủ trì": the one given the task leads it
             start += len(text[start:h.start()]) - len(text[start:h.start()].lstrip()) + giao.end()
             subject = subject[giao.end():]
         if subject and not is_agency_start(subject):
             # "Định kỳ, Thường trực Ủy ban … chủ trì": skip a leading adverbial phrase
-            for cm in regex.finditer(r",\s+", subject):
+            for cm in _COMMA.finditer(subject):
                 if is_agency_start(subject[cm.end():]):
                     start += len(text[start:h.start()]) - len(text[start:h.start()].lstrip()) + cm.end()
                     subject = subject[cm.end():]
@@ -257,13 +270,13 @@ def _giao(block: Block, section: str) -> _Draft | None:
 def _subject(node: Node) -> _Draft | None:
     """An item of "TỔ CHỨC THỰC HIỆN" whose subject is the agency that must act."""
     text = node.head.text
-    m = regex.match(r"^\s*\S+\s*", text)  # the number
+    m = _ITEM_NUMBER.match(text)
     body = text[m.end() if m else 0:]
     body = _SUBJECT_INTRO.sub("", body.strip())
     if not is_agency_start(body):
         return None
     # the subject runs to the first verb or ":" ("2. Sở Nội vụ: …")
-    head = regex.split(r":\s", body, maxsplit=1)[0]
+    head = _COLON.split(body, maxsplit=1)[0]
     items = split_agencies(head, prose=True)
     if not items:
         return None
@@ -277,7 +290,7 @@ def _subject(node: Node) -> _Draft | None:
     # "2. Sở Nội vụ:" heads a list of duties: describe the task by its first duty
     desc = node.heading
     if len(items) == 1 and collapse(head).rstrip(":.") == items[0] and node.own_blocks():
-        desc = regex.sub(r"^\s*[-–+•*]\s*", "", node.own_blocks()[0].text)
+        desc = _BULLET.sub("", node.own_blocks()[0].text)
     return _Draft(node.id, desc[:500], node.head.provenance(), "prose", _dedupe(items), _dedupe(partners),
                   timeline)
 
@@ -286,10 +299,13 @@ def _names_agency(node: Node) -> bool:
     """A heading that is nothing but agencies ("b) Sở Y tế", "2.3. Công an tỉnh và các địa
     phương") assigns the section's duties to them wherever it stands."""
     head = collapse(node.heading).rstrip(":. ")
-    if not head or len(head) > 120 or not is_agency_start(_SUBJECT_INTRO.sub("", head)):
+    if not head or len(head) > 120:
         return False
-    items = split_agencies(_SUBJECT_INTRO.sub("", head), prose=True)
-    return bool(items) and fold_spaced(" ".join(items)) == fold_spaced(_SUBJECT_INTRO.sub("", head))
+    subject = _SUBJECT_INTRO.sub("", head)
+    if not is_agency_start(subject):
+        return False
+    items = split_agencies(subject, prose=True)
+    return bool(items) and fold_spaced(" ".join(items)) == fold_spaced(subject)
 
 
 def _in_organising(node: Node) -> bool:
