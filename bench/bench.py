@@ -131,6 +131,17 @@ def _case(name: str) -> tuple[Callable[[], object], Callable[[], object] | None]
     raise SystemExit(f"unknown case {name}")
 
 
+def _forget_caches() -> None:
+    """Empty khparse's memo caches (``normalize.fold``, syllable judgements, …) so that a timed run
+    is not helped by the warm-up or the run before it parsing the same document."""
+    for mod_name, mod in list(sys.modules.items()):
+        if not mod_name.startswith("khparse"):
+            continue
+        for obj in vars(mod).values():
+            if getattr(obj, "__module__", "").startswith("khparse") and callable(getattr(obj, "cache_clear", None)):
+                obj.cache_clear()
+
+
 def child(name: str, runs: int, with_ref: bool) -> dict[str, Any]:
     """Runs in the fresh subprocess: warm-up, then ``runs`` timings (alternating with the reference)."""
     fn, ref = _case(name)
@@ -144,6 +155,7 @@ def child(name: str, runs: int, with_ref: bool) -> dict[str, Any]:
             t = time.perf_counter()
             ref()
             ref_times.append(time.perf_counter() - t)
+        _forget_caches()
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)

@@ -10,7 +10,7 @@ own anchor.
 from __future__ import annotations
 
 import datetime
-from itertools import pairwise
+from itertools import compress, count, pairwise
 
 import regex
 
@@ -292,19 +292,16 @@ def _bigram_cases(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tuple[str,
     counts: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
     if not wanted:
         return {}
-    seconds = {b for _, b in wanted}
     blocks = list(sk.preamble) + [b for node in sk.nodes() for b in [node.head, *node.body]]
     for b in blocks:
         words = _WORD.findall(b.text)
-        lows = [w.lower() for w in words]
-        for i in range(1, len(words)):
-            if lows[i] not in seconds:
-                continue
+        lows = list(map(str.lower, words))
+        # the indices of second words whose pair is wanted, found without a Python loop per word
+        for i in compress(count(1), map(wanted.__contains__, pairwise(lows))):
             w1, w2 = words[i - 1], words[i]
-            key = (lows[i - 1], lows[i])
-            if (len(w2) > 1 and w2.isupper()) or key not in wanted:
+            if len(w2) > 1 and w2.isupper():
                 continue
-            by = counts.setdefault(key, {})
+            by = counts.setdefault((lows[i - 1], lows[i]), {})
             by[(w1, w2)] = by.get((w1, w2), 0) + 1
     return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in counts.items()}
 

@@ -4,6 +4,7 @@ forms that grammars and comparisons run on."""
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -56,8 +57,11 @@ def collapse(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=8192)
 def new_tone(text: str) -> str:
-    """Rewrite old-style tone placement into the new style ("hoá" → "hóa", "uỷ" → "ủy")."""
+    """Rewrite old-style tone placement into the new style ("hoá" → "hóa", "uỷ" → "ủy").
+
+    Cached, like ``fold``/``fold_spaced``: agency names are keyed many times per document."""
 
     def fix(m: regex.Match[str]) -> str:
         onset, middle, tail = m.group(1), m.group(2), m.group(3)
@@ -70,16 +74,20 @@ def new_tone(text: str) -> str:
 
 def strip_marks(text: str) -> str:
     s = unicodedata.normalize("NFD", text)
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
+    marks = [c for c in set(s) if unicodedata.category(c) == "Mn"]  # each distinct character once
+    if marks:
+        s = s.translate(dict.fromkeys(map(ord, marks)))
     return s.replace("đ", "d").replace("Đ", "D")
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Comparison key: no diacritics, case-folded, only letters and digits."""
     s = strip_marks(clean(text)).casefold()
     return "".join(c for c in s if c.isalnum())
 
 
+@lru_cache(maxsize=8192)
 def fold_spaced(text: str) -> str:
     """Like ``fold`` but keeps single spaces between words (for phrase matching)."""
     s = strip_marks(clean(text)).casefold()
