@@ -129,6 +129,11 @@ _PERIOD_KIND: dict[str, DeadlineKind] = {"năm": "annual", "quý": "quarterly", 
 # 'Tiến độ', 'Thời gian (Năm 2026)'.
 _COL_TIME = regex.compile(r"^(?:thời\s+gian|thời\s+hạn|tiến\s+độ|hạn\s+hoàn\s+thành)", _VI)
 _ROMAN = regex.compile(r"^[IVXLC]+\.?$")
+_COLUMN_NUMBER = regex.compile(r"\(?\d+\)?")  # a cell holding a column number: "(5)"
+_ROW_NUMBER = regex.compile(r"\d+(?:\.\d+)*\.?")  # a row's "TT": "1", "2.3."
+# 'từ tháng 3/2025 đến tháng 6/2025': a span, of which only the end is the deadline.
+_FROM = regex.compile(r"(?i)(?<![\p{L}])từ\s")
+_TO = regex.compile(r"(?i)(?<![\p{L}])(?:đến|tới)\s")
 
 
 @dataclass
@@ -232,9 +237,9 @@ def extract_table_deadlines(table: Table, section_id: str) -> list[Deadline]:
             group = first.rstrip(".")
             continue
         cell = r[ct]
-        if not cell or regex.fullmatch(r"\(?\d+\)?", cell):
+        if not cell or _COLUMN_NUMBER.fullmatch(cell):
             continue
-        tt = first.rstrip(".") if regex.fullmatch(r"\d+(?:\.\d+)*\.?", first) else ""
+        tt = first.rstrip(".") if _ROW_NUMBER.fullmatch(first) else ""
         sid = ".".join(p for p in (section_id, group, tt) if p)
         for hit in _cell_hits(cell, 0, len(cell)):
             key = (sid, cell[hit.start:hit.end], hit.kind, hit.date, hit.month_day)
@@ -331,8 +336,8 @@ def _cell_hits(text: str, s: int, e: int) -> list[_Hit]:
         if h is not None and not CITED.search(text, max(s, h.start - 40), h.start):
             found.append(h)
     found = _dedupe(found)
-    if len(found) >= 2 and regex.search(r"(?i)(?<![\p{L}])từ\s", text[s:found[0].start + 6]) \
-            and regex.search(r"(?i)(?<![\p{L}])(?:đến|tới)\s", text[found[0].end:found[-1].start + 1]):
+    if len(found) >= 2 and _FROM.search(text[s:found[0].start + 6]) \
+            and _TO.search(text[found[0].end:found[-1].start + 1]):
         last = found[-1]
         last.start = found[0].start
         return [last]

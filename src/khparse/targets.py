@@ -332,6 +332,23 @@ class _Phrase:
     children: list[_Phrase] = field(default_factory=list)
 
 
+# Small patterns used inside functions (compiled once, not looked up in regex's cache per call).
+_LETTER = regex.compile(r"\p{L}")
+_REPORT_TYPE = regex.compile(r"(?i)báo\s+cáo\b")  # the type line of a report: "BÁO CÁO"
+_ANY_YEAR = regex.compile(r"(?:19|20)\d{2}")  # "tầm nhìn đến năm 2045" → 2045
+# A date in a title ("… ngày 24/11/2023", "ngày 30 tháng 4 năm 2024") is never the plan horizon.
+_CITED_DATE = regex.compile(r"(?i)ngày\s+\d{1,2}\s*(?:/\s*\d{1,2}\s*/\s*\d{4}|tháng\s+\d{1,2}\s+năm\s+\d{4})")
+_LIST_JOIN = regex.compile(r",|\bvà\b")  # "40 giường…, 19 bác sĩ và 33 điều dưỡng"
+_OR_MORE = regex.compile(r"\s+(?i:trở\s+lên)")  # "từ 80% trở lên"
+_BREAKDOWN_LEAD = regex.compile(r"^(?i:trong\s+đó|gồm|bao\s+gồm)\s*[:,]?\s*")  # "trong đó: khu vực thành thị …"
+# A row of column numbers under a table header: "(1) (2) (3) (4)".
+_NUMBERING_ROW = regex.compile(r"[\s()\d]*")
+_PAREN_NUMBER = regex.compile(r"\(\d+\)")
+_SEMICOLON = regex.compile(r"\s*;\s*")
+_AND = regex.compile(r"(?i)và\s")
+_ROW_NUMBER = regex.compile(r"\d+(?:\.\d+)*\.?")  # a table row's "TT": "1", "2.3."
+
+
 # ── public API ──────────────────────────────────────────────────────────────────────────────
 def extract_targets(skel: Skeleton) -> list[Target]:
     """Every quantitative commitment in the section tree and in target tables, ids T1… in order."""
@@ -396,7 +413,7 @@ def in_results_context(node: Node, report: bool = False) -> bool:
 def is_report(skel: Skeleton) -> bool:
     """The document type line says 'BÁO CÁO' (a report: mostly results)."""
     first = next((" ".join(ln.text.split()) for ln in skel.title_lines if ln.text.strip()), "")
-    return bool(regex.match(r"(?i)báo\s+cáo\b", first))
+    return bool(_REPORT_TYPE.match(first))
 
 
 def _horizon_of(text: str) -> int | None:
@@ -405,7 +422,7 @@ def _horizon_of(text: str) -> int | None:
     m = HORIZON.search(main)
     if m:
         return int(m.group("y"))
-    m = regex.search(r"(?:19|20)\d{2}", text) if VISION.search(text) else None
+    m = _ANY_YEAR.search(text) if VISION.search(text) else None
     return int(m.group()) if m else None
 
 
@@ -423,7 +440,7 @@ def _title_horizon(skel: Skeleton) -> int | None:
     Dates of cited documents ('ngày 24/11/2023') never count, so the sample's title gives None.
     """
     text = " ".join(" ".join(ln.text.split()) for ln in skel.title_lines)
-    text = regex.sub(r"(?i)ngày\s+\d{1,2}\s*(?:/\s*\d{1,2}\s*/\s*\d{4}|tháng\s+\d{1,2}\s+năm\s+\d{4})", " ", text)
+    text = _CITED_DATE.sub(" ", text)
     return _horizon_of(text) if text else None
 
 
@@ -561,7 +578,7 @@ def _chain_back(tx: _Text, figs: list[_Figure]) -> list[_Figure]:
             break
         if chain:
             gap = tx.norm[f.end:chain[-1].start]
-            if len(gap.split()) > 4 or not regex.search(r",|\bvà\b", gap):
+            if len(gap.split()) > 4 or not _LIST_JOIN.search(gap):
                 break
         chain.append(f)
     return chain
@@ -597,7 +614,7 @@ def _figure(tx: _Text, m: regex.Match[str], sentence_start: int) -> _Figure | No
             return None  # '6-2' is no range
         comparator = "range"
     elif m.group("tail"):
-        comparator = ">=" if regex.match(r"\s+(?i:trở\s+lên)", m.group("tail")) else "<="
+        comparator = ">=" if _OR_MORE.match(m.group("tail")) else "<="
     elif cmp_name:
         comparator = _COMPARATOR_OF[cmp_name]  # type: ignore[assignment]
     elif m.group("cmp"):
@@ -657,7 +674,7 @@ def _phrases(tx: _Text, cs: int, ce: int, figs: list[_Figure]) -> list[_Phrase]:
             if seps:
                 first_sep = seps[0]
                 between = _strip_parens(tx.norm, f.end, first_sep[0], parens)
-                if not regex.search(r"\p{L}", _TRAIL_JUNK.sub("", between) if between.strip() else ""):
+                if not _LETTER.search(_TRAIL_JUNK.sub("", between) if between.strip() else ""):
                     end, nxt_start = first_sep[0], first_sep[1]
                 else:
                     end, nxt_start = seps[-1][0], seps[-1][1]
@@ -707,7 +724,7 @@ def _strip_parens(text: str, s: int, e: int, parens: list[tuple[int, int]]) -> s
 def _phrase_end(text: str, f: _Figure, s: int, e: int, parens: list[tuple[int, int]]) -> int:
     """A breakdown in parentheses after the figure is not part of the phrase's raw text."""
     for a, _b in parens:
-        if f.end <= a < e and regex.search(r"\d", text[a:_b]):
+        if f.end <= a < e and _DIGIT.search(text, a, _b):
             e = a
             break
     while e > s and text[e - 1] in " ,;.:":
@@ -731,7 +748,7 @@ def _indicators(tx: _Text, phrases: list[_Phrase], parens: list[tuple[int, int]]
             ph.indicator, ph.from_before = tx.raw(head.start(), b_e), True
             if f.kind == "counted" and f.unit.casefold() not in ph.indicator.casefold():
                 ph.indicator += " " + tx.raw(f.unit_start, f.end).split("/")[0]  # 'Tổng số' + ' KCN'
-        elif a_e > a_s and regex.search(r"\p{L}", tx.norm[a_s:a_e]) and not (
+        elif a_e > a_s and _LETTER.search(tx.norm, a_s, a_e) and not (
                 PREP_START.match(tx.norm, a_s) and b_e > b_s):
             ph.indicator = tx.raw(a_s, a_e)
         elif b_e > b_s:
@@ -750,7 +767,7 @@ def _trim(text: str, s: int, e: int, parens: list[tuple[int, int]] | None = None
     """Drop bullets, conjunctions, cue words, year tails and trailing parentheses from a span."""
     if parens:
         for a, b in parens:
-            if s <= a < e and regex.search(r"\d", text[a:b]):
+            if s <= a < e and _DIGIT.search(text, a, b):
                 e = a
                 break
     for _ in range(4):
@@ -807,7 +824,7 @@ def _target(tx: _Text, ph: _Phrase, section: str) -> Target:
     while a < b and (tx.orig[a].isspace() or tx.orig[a] in "-–+•*:;,("):
         a += 1
     raw = " ".join(tx.orig[a:b].split())
-    raw = regex.sub(r"^(?i:trong\s+đó|gồm|bao\s+gồm)\s*[:,]?\s*", "", raw)
+    raw = _BREAKDOWN_LEAD.sub("", raw)
     return Target(
         id="T0",
         section=section,
@@ -883,10 +900,10 @@ def extract_table_targets(table: Table, section_id: str, *, default_year: int | 
         if len(r) <= max([ci, *cvals]):
             continue
         first = r[0] if ci != 0 else ""
-        if regex.fullmatch(r"[\s()\d]*", "".join(r)) and regex.search(r"\(\d+\)", "".join(r)):
+        if _NUMBERING_ROW.fullmatch("".join(r)) and _PAREN_NUMBER.search("".join(r)):
             continue  # column-number row '(1) (2) (3)'
         values = [r[j] for j in cvals]
-        if (_ROMAN.match(first) or (not any(values) and r[ci])) and not any(v and regex.search(r"\d", v) and not _horizon_of(v) for v in values):
+        if (_ROMAN.match(first) or (not any(values) and r[ci])) and not any(v and _DIGIT.search(v) and not _horizon_of(v) for v in values):
             group = first.rstrip(".") if _ROMAN.match(first) else group
             y = _horizon_of(" ".join(c for c in r if c))
             group_year = y if y is not None else group_year
@@ -896,7 +913,7 @@ def extract_table_targets(table: Table, section_id: str, *, default_year: int | 
         indicator = r[ci]
         unit_col = r[cu] if cu is not None and cu < len(r) else ""
         for j in cvals:
-            parts = [p for p in regex.split(r"\s*;\s*", r[j]) if p.strip()]
+            parts = [p for p in _SEMICOLON.split(r[j]) if p.strip()]
             for part in parts:
                 m = CELL_VALUE.match(part)
                 if m is None:
@@ -909,7 +926,7 @@ def extract_table_targets(table: Table, section_id: str, *, default_year: int | 
                 comparator: Comparator = "range" if n2 is not None else _CELL_CMP.get(cmp_word, "=")
                 unit = unit_col or ("%" if m.group("p1") or m.group("p2") else "")
                 rest = m.group("rest").strip(" ,.")
-                qual = rest if len(parts) > 1 and rest and not regex.match(r"(?i)và\s", rest) else ""
+                qual = rest if len(parts) > 1 and rest and not _AND.match(rest) else ""
                 out.append(
                     Target(
                         id="T0",
@@ -961,7 +978,7 @@ def _targets_in_text_cells(table: Table, rows: list[list[str]], section_id: str,
             y = _horizon_of(" ".join(dict.fromkeys(c for c in r if c)))
             group_year = y if y is not None else group_year
             continue
-        tt = first.rstrip(".") if regex.fullmatch(r"\d+(?:\.\d+)*\.?", first) else ""
+        tt = first.rstrip(".") if _ROW_NUMBER.fullmatch(first) else ""
         sid = ".".join(p for p in (section_id, group, tt) if p)
         for j in cols:
             if j >= len(r) or not r[j] or (sid, r[j]) in seen:
