@@ -22,6 +22,7 @@ import regex
 
 from ..errors import CorruptInput, EncryptedPdf, LimitExceeded, NoTextLayer
 from ..source import Line, SourceDoc, Table
+from .glyphs import is_garbage, repair_pdf_pages  # here, not per read: a sandbox child re-imports
 from .layout import AUTHORITY, MOTTO, RECIPIENTS, TITLE_LINE
 from .text import bad_share, vietnamese_share
 
@@ -143,8 +144,6 @@ def read_pdf(name: str, data: bytes, *, max_pages: int | None = None, ocr: str =
 def _repair_glyphs(data: bytes, pdf: Any, pages: list[_Page]) -> None:
     """Pages whose text layer is garbage (fonts without a Unicode map): re-read with the glyphs
     decoded (``glyphs``); pages that cannot be repaired stay garbage and go to OCR."""
-    from .glyphs import is_garbage, repair_pdf_pages
-
     bad = [i for i, p in enumerate(pages) if is_garbage(p.text)]
     if not bad:
         return
