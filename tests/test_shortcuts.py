@@ -97,3 +97,15 @@ def test_counting_each_distinct_item_once_equals_counting_each_occurrence(
     garbled = regex.sub(r"[aeiou]", "\u00ef", big[:20000])  # the broken-font look: invalid syllables
     for t in _windows(big, 400, seed=9, longest=3000) + _windows(garbled, 100, seed=10, longest=3000) + [""]:
         assert fast(t) == plain(t)
+
+
+def _strip_marks_plain(t: str) -> str:
+    s = "".join(c for c in unicodedata.normalize("NFD", t) if unicodedata.category(c) != "Mn")
+    return s.replace("đ", "d").replace("Đ", "D")
+
+
+def test_strip_marks_judging_distinct_characters_equals_the_per_character_form() -> None:
+    for t in _windows(_real_text(), 1500, seed=11) + ["", "a\u0301\u0323", "\u0300x"]:
+        assert normalize.strip_marks(t) == _strip_marks_plain(t)
+        assert normalize.fold(t) == "".join(c for c in _strip_marks_plain(normalize.clean(t)).casefold()
+                                            if c.isalnum())
