@@ -171,3 +171,42 @@ def test_split_agencies_hands_out_a_fresh_list() -> None:
     first = agencies.split_agencies("Sở Nội vụ, Sở Tài chính")
     first.append("x")
     assert agencies.split_agencies("Sở Nội vụ, Sở Tài chính") == ["Sở Nội vụ", "Sở Tài chính"]
+
+
+@pytest.mark.parametrize("repl", ["", " ", "–", "."])
+def test_no_citation_without_a_number_mark(repl: str) -> None:
+    """``extract_references`` scans only paragraphs that print "-" or "/"."""
+    from khparse import references
+    lines = [ln for ln in _real_text().splitlines() if references.CITATION_RE.search(ln)]
+    assert len(lines) > 100
+    for ln in lines:
+        for mark in references.NUMBER_MARKS:
+            ln = ln.replace(mark, repl)
+        assert references.CITATION_RE.search(ln) is None, ln
+
+
+@pytest.mark.parametrize("repl", ["", " ", "[", "（"])
+def test_no_short_name_without_a_parenthesis(repl: str) -> None:
+    from khparse import references
+    lines = [ln for ln in _real_text().splitlines() if references.SHORT_NAME_MARK in ln]
+    assert len(lines) > 40
+    for ln in lines:
+        assert references.SHORT_NAME_RE.search(ln.replace(references.SHORT_NAME_MARK, repl)) is None, ln
+
+
+def test_tables_classified_by_the_skeleton_are_what_classify_gives() -> None:
+    """``tasks`` reuses the classification ``sections`` made of appendix tables."""
+    from khparse.readers import read
+    from khparse.sections import build_skeleton
+    from khparse.tables import classify
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent")
+    reused = 0
+    for p in sorted((SHARED / "pdf").glob("*appendix.*")):
+        if p.suffix not in (".pdf", ".docx"):
+            continue
+        sk = build_skeleton(read(p))
+        for k, tt in sk.task_tables.items():
+            assert tt == classify(sk.tables[k])
+            reused += tt is not None
+    assert reused >= 1

@@ -331,8 +331,8 @@ def _in_organising(node: Node) -> bool:
 
 def _table_tasks(sk: Skeleton) -> list[_Draft]:
     drafts: list[_Draft] = []
-    for t in sk.tables:
-        tt = classify(t)
+    for k, t in enumerate(sk.tables):
+        tt = sk.task_tables[k] if k in sk.task_tables else classify(t)  # appendix tables: classified once
         owner = sk.table_owner.get(t.index)
         if tt is None or owner is None:
             continue
