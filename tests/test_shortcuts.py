@@ -105,7 +105,120 @@ def _strip_marks_plain(t: str) -> str:
 
 
 def test_strip_marks_judging_distinct_characters_equals_the_per_character_form() -> None:
-    for t in _windows(_real_text(), 1500, seed=11) + ["", "a\u0301\u0323", "\u0300x"]:
+    for t in [*_windows(_real_text(), 1500, seed=11), "", "a\u0301\u0323", "\u0300x"]:
         assert normalize.strip_marks(t) == _strip_marks_plain(t)
         assert normalize.fold(t) == "".join(c for c in _strip_marks_plain(normalize.clean(t)).casefold()
                                             if c.isalnum())
+
+
+# --- tasks, agencies (perf-2) -------------------------------------------------------------------
+# Each guard skips a grammar when the text lacks a literal every match of it needs. The texts
+# below are real text with that literal knocked out: should a grammar ever match without it, the
+# guard would drop a task, and the test fails.
+
+
+def _knocked_out(mark: str, repl: str) -> list[str]:
+    """Real lines that print ``mark`` (in any case), with it replaced by ``repl``."""
+    lines = [ln for ln in _real_text().splitlines() if mark.lower() in ln.lower()]
+    return [regex.sub(regex.escape(mark), repl.replace("\\", r"\\"), ln, flags=regex.IGNORECASE) for ln in lines]
+
+
+@pytest.mark.parametrize("repl", ["", " ", ";", "："])
+def test_no_label_matches_without_its_colon(repl: str) -> None:
+    from khparse import tasks
+    lines = [ln for ln in _knocked_out(tasks.LABEL_MARK, repl) if tasks.LABEL_MARK not in ln]
+    assert len(lines) > 90
+    for t in lines:
+        for p in [*(label for _, label in tasks.LABELS), tasks.ANY_LABEL]:
+            assert p.search(t) is None, (p.pattern, t)
+
+
+@pytest.mark.parametrize("mark, patterns, repls", [
+    ("_CHU_TRI_MARK", ("LEAD_VERB", "_CHU_TRI_ITEM"), ["hu", "h", "hủ"]),
+    ("_GIAO_MARK", ("GIAO_RE",), ["giao", "Gia", "GIAO"]),
+], ids=["chu_tri", "giao"])
+def test_no_assignment_grammar_matches_without_its_literal(mark: str, patterns: tuple[str, ...],
+                                                           repls: list[str]) -> None:
+    from khparse import tasks
+    lit = getattr(tasks, mark)
+    for repl in repls:
+        if repl == lit:  # decomposed: NFD code points differ from the literal the pattern spells
+            repl = unicodedata.normalize("NFD", lit)
+        lines = _knocked_out(lit, repl)
+        assert len(lines) > 40
+        for t in lines:
+            if lit in t:
+                continue
+            for name in patterns:
+                assert getattr(tasks, name).search(t) is None, (name, t)
+
+
+def test_labels_found_with_the_guard_are_the_labels_found_without_it() -> None:
+    from khparse import tasks
+    hits = 0
+    for t in _real_text().splitlines():
+        if tasks.LABEL_MARK not in t:
+            assert all(tasks._label_value(t, label) is None for _, label in tasks.LABELS)
+        else:
+            hits += any(tasks._label_value(t, label) is not None for _, label in tasks.LABELS)
+    assert hits > 20
+
+
+def test_canonical_is_idempotent() -> None:
+    """``build_agencies`` judges the kind of a canonical name without canonicalising it again."""
+    from khparse import agencies
+    big = _real_text()
+    names = [ln for ln in big.splitlines() if regex.search(r"UBND|UBMT|MTTQ|BHXH|\bVP\b|[Uu]ỷ|oá|uỳ|oà", ln)]
+    names += _windows(big, 4000, seed=21, longest=120)
+    names += [a for t in _windows(big, 2000, seed=22, longest=400) for a in agencies.split_agencies(t, prose=True)]
+    assert len(names) > 5000
+    for n in names:
+        c = agencies.canonical(n)
+        assert agencies.canonical(c) == c, n
+        assert agencies.kind_of(n) == agencies._kind_of_canonical(c)
+
+
+def test_split_agencies_hands_out_a_fresh_list() -> None:
+    from khparse import agencies
+    first = agencies.split_agencies("Sở Nội vụ, Sở Tài chính")
+    first.append("x")
+    assert agencies.split_agencies("Sở Nội vụ, Sở Tài chính") == ["Sở Nội vụ", "Sở Tài chính"]
+
+
+@pytest.mark.parametrize("repl", ["", " ", "–", "."])
+def test_no_citation_without_a_number_mark(repl: str) -> None:
+    """``extract_references`` scans only paragraphs that print "-" or "/"."""
+    from khparse import references
+    lines = [ln for ln in _real_text().splitlines() if references.CITATION_RE.search(ln)]
+    assert len(lines) > 100
+    for ln in lines:
+        for mark in references.NUMBER_MARKS:
+            ln = ln.replace(mark, repl)
+        assert references.CITATION_RE.search(ln) is None, ln
+
+
+@pytest.mark.parametrize("repl", ["", " ", "[", "（"])
+def test_no_short_name_without_a_parenthesis(repl: str) -> None:
+    from khparse import references
+    lines = [ln for ln in _real_text().splitlines() if references.SHORT_NAME_MARK in ln]
+    assert len(lines) > 40
+    for ln in lines:
+        assert references.SHORT_NAME_RE.search(ln.replace(references.SHORT_NAME_MARK, repl)) is None, ln
+
+
+def test_tables_classified_by_the_skeleton_are_what_classify_gives() -> None:
+    """``tasks`` reuses the classification ``sections`` made of appendix tables."""
+    from khparse.readers import read
+    from khparse.sections import build_skeleton
+    from khparse.tables import classify
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent")
+    reused = 0
+    for p in sorted((SHARED / "pdf").glob("*appendix.*")):
+        if p.suffix not in (".pdf", ".docx"):
+            continue
+        sk = build_skeleton(read(p))
+        for k, tt in sk.task_tables.items():
+            assert tt == classify(sk.tables[k])
+            reused += tt is not None
+    assert reused >= 1

@@ -10,6 +10,7 @@ do not start with one belong to the item before them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import regex
 
@@ -64,7 +65,9 @@ _KEEP_AFTER = regex.compile(r"^\s(?:trên\s+địa\s+bàn|có\s+liên\s+quan|li�
                             r"cấp\s+(?:tỉnh|huyện|xã)|các\s+cấp)")
 
 
+@lru_cache(maxsize=8192)
 def is_agency_start(s: str) -> bool:
+    """Cached (a pure function of the string): the same phrases are tested many times per plan."""
     s = s.strip()
     return bool(_HEAD_RE.match(s) or _COLLECTIVE_START.match(s) or _CHINH_QUYEN.match(s))
 
@@ -134,12 +137,20 @@ def _split_and(piece: str) -> list[str]:
 
 
 def split_agencies(text: str, *, prose: bool = False) -> list[str]:
-    """Split an agency list into items; ``prose`` also stops each item at the first verb."""
+    """Split an agency list into items; ``prose`` also stops each item at the first verb.
+
+    A fresh list each call (callers extend it); the work is cached: half the calls of a plan
+    repeat an earlier phrase."""
+    return list(_split_agencies(text, prose))
+
+
+@lru_cache(maxsize=4096)
+def _split_agencies(text: str, prose: bool) -> tuple[str, ...]:
     text = collapse(text).strip(" .;:")
     if prose:
         text = cut_at_verb(" " + text).strip()
     if not text:
-        return []
+        return ()
     # "KH,CN&MT" and "phòng, chống" stay whole
     pieces = [p.strip() for p in _LIST_SEP.split(text) if p.strip()]
     items: list[str] = []
@@ -161,7 +172,7 @@ def split_agencies(text: str, *, prose: bool = False) -> list[str]:
         it = clean_item(it)
         if it and len(it) <= 160 and _LETTER.search(it):
             out.append(it)
-    return out
+    return tuple(out)
 
 
 # Abbreviations expanded by ``canonical``, in this order (compiled once: it runs per agency).
@@ -175,8 +186,11 @@ _EXPANSIONS = [(regex.compile(p), r) for p, r in (
 )]
 
 
+@lru_cache(maxsize=8192)
 def canonical(name: str) -> str:
-    """Canonical full name: "UBND" expanded, new-style tone placement, whitespace collapsed."""
+    """Canonical full name: "UBND" expanded, new-style tone placement, whitespace collapsed.
+
+    Cached: ``build_agencies`` keys every lead and partner of every task, mostly the same few."""
     s = new_tone(collapse(name))
     for rx, repl in _EXPANSIONS:
         s = rx.sub(repl, s)
@@ -202,7 +216,11 @@ _K_PROVINCIAL = regex.compile(r"^(?:công an|bộ chỉ huy|văn phòng|thanh tr
 
 
 def kind_of(name: str) -> AgencyKind:
-    s = canonical(name)
+    return _kind_of_canonical(canonical(name))
+
+
+def _kind_of_canonical(s: str) -> AgencyKind:
+    """``kind_of`` of a name already canonical (``canonical`` is idempotent: tests hold it)."""
     low = s.lower()
     if _K_COLLECTIVE.match(low) and "ủy ban nhân dân" not in low:
         if _K_MASS_COLLECTIVE.search(low):
@@ -234,7 +252,7 @@ def build_agencies(tasks: Iterable[Task]) -> list[Agency]:
                 key = fold(name)
                 ag = by_key.get(key)
                 if ag is None:
-                    ag = Agency(name=name, kind=kind_of(name))
+                    ag = Agency(name=name, kind=_kind_of_canonical(name))
                     by_key[key] = ag
                     order.append(key)
                 if n != ag.name and n not in ag.aliases:

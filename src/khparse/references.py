@@ -55,6 +55,10 @@ CITATION_RE = regex.compile(
 SHORT_NAME_RE = regex.compile(
     r"\(\s*(?:sau\s+đây\s+)?(?:được\s+)?(?:viết\s+tắt|gọi\s+tắt|viết\s+gọn|gọi)\s+là\s*:?\s*(?P<s>[^()]{2,120}?)\s*\)"
 )
+# Every citation prints its number's "-" or "/" and every short name its "(": a paragraph without
+# them is not scanned (tests/test_shortcuts.py holds both against real text).
+NUMBER_MARKS = ("-", "/")
+SHORT_NAME_MARK = "("
 _TYPE_WORD_RE = regex.compile(TYPE_WORD)
 _SPACE_RUN = regex.compile(r"\s+")
 _FRACTION = regex.compile(r"^\d+/\d+$")
@@ -164,7 +168,9 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
     order: list[str] = []
     for block in _blocks(sk):
         hits: list[_Hit] = []
-        for m in CITATION_RE.finditer(block.text):
+        text = block.text
+        cites = CITATION_RE.finditer(text) if NUMBER_MARKS[0] in text or NUMBER_MARKS[1] in text else ()
+        for m in cites:
             number, code = canonical_number(m)
             if own and number.upper() == own:
                 continue
@@ -192,7 +198,7 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
                 ref.date = ref.date or h.date
                 ref.issuer = ref.issuer or h.issuer
             ref.mentions.append(Mention(raw=h.raw, provenance=h.prov))
-        for sm in SHORT_NAME_RE.finditer(block.text):
+        for sm in SHORT_NAME_RE.finditer(text) if SHORT_NAME_MARK in text else ():
             short = collapse(sm.group("s"))
             target = None
             inner = CITATION_RE.search(short)

@@ -165,15 +165,17 @@ def split_regions(lines: list[Line]) -> Regions:
             title.append(ln)
             body_start = k + 1
         body = lead + rest[body_start:]
-    body = [ln for ln in body if not RULE_RE.match(ln.text) or ln.text.strip() != "|"]
+    # the cheap test first: only a bare "|" line can be dropped, RULE_RE is asked only about those
+    body = [ln for ln in body if ln.text.strip() != "|" or not RULE_RE.match(ln.text)]
     # closing: the first "Nơi nhận:" / TM. line in the last part of the body
     closing: list[Line] = []
     appendix: list[Line] = []
     cut = None
     for i, ln in enumerate(body):
         # "Nơi nhận:" is unmistakable anywhere past the opening; a bare TM./KT. line only late
-        early_ok = i >= len(body) * 0.05 and _NOI_NHAN.match(ln.text)
-        if (early_ok or i >= len(body) * 0.3) and CLOSING_RE.match(ln.text):
+        # (past 30 % any closing line counts, so "Nơi nhận" need not be asked about there)
+        late = i >= len(body) * 0.3
+        if (late or (i >= len(body) * 0.05 and _NOI_NHAN.match(ln.text))) and CLOSING_RE.match(ln.text):
             cut = i
             break
     resume = None
@@ -442,7 +444,7 @@ def _place_tables(sk: Skeleton) -> None:
     """Give each table the section it is printed in; an appendix task table's Roman group
     rows become sections of their own ("PL.I", "PL.II")."""
     starts = sorted(((n.head.lines[0].line, k, n) for k, n in enumerate(sk.nodes())), key=lambda x: (x[0], x[1]))
-    for t in sk.tables:
+    for k, t in enumerate(sk.tables):
         owner = None
         for line, _, n in starts:
             if line <= t.line:
@@ -451,8 +453,10 @@ def _place_tables(sk: Skeleton) -> None:
             continue
         sk.table_owner[t.index] = owner.id
         app = next((a for a in [owner, *owner.ancestors()] if a.kind == "appendix"), None)
-        tt = classify(t) if app is not None else None
-        if tt is None or app is None:
+        if app is None:
+            continue
+        tt = sk.task_tables[k] = classify(t)
+        if tt is None:
             continue
         for roman, title, r in tt.groups:
             gid = f"{app.id}.{roman}"

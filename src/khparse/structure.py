@@ -7,9 +7,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .models import Provenance
 from .source import Line, Table
+
+if TYPE_CHECKING:
+    from .tables import TaskTable
 
 
 @dataclass
@@ -100,6 +104,9 @@ class Skeleton:
     closing: list[Line]
     tables: list[Table]
     table_owner: dict[int, str] = field(default_factory=dict)  # table index → id of its section
+    # position in ``tables`` → ``tables.classify`` of it, for the tables the skeleton already classified
+    # (appendix tables): ``tasks`` reads their rows again, and tables are never changed after reading
+    task_tables: dict[int, TaskTable | None] = field(default_factory=dict)
     layout_warnings: list[str] = field(default_factory=list)
 
     def nodes(self) -> Iterator[Node]:

@@ -81,9 +81,13 @@ def classify(table: Table) -> TaskTable | None:
         return None
     h, cols = found
 
-    def cell(row: list[str], role: str) -> str:
+    def cell(row: list[str], vals: list[str], role: str) -> str:
+        """collapse(cell with line breaks as spaces); ``vals[i]`` is collapse(cell): the same when
+        the cell has no line break (collapse does not make "\n" a space, hence the replace)."""
         i = cols.get(role)
-        return collapse(row[i].replace("\n", " ")) if i is not None and i < len(row) else ""
+        if i is None or i >= len(row):
+            return ""
+        return vals[i] if "\n" not in row[i] else collapse(row[i].replace("\n", " "))
 
     header_keys = [fold_spaced(c) for c in table.rows[h]]
     groups: list[tuple[str, str, int]] = []
@@ -91,13 +95,14 @@ def classify(table: Table) -> TaskTable | None:
     group: str | None = None
     for r in range(h + 1, len(table.rows)):
         row = table.rows[r]
-        if [fold_spaced(c) for c in row] == header_keys:
-            continue  # header repeated on a new page
+        # header repeated on a new page (the list comparison, stopping at the first cell that differs)
+        if len(row) == len(header_keys) and all(fold_spaced(c) == k for c, k in zip(row, header_keys, strict=True)):
+            continue
         vals = [collapse(c) for c in row]
         if all(_COLNUM.match(v) or not v for v in vals):
             continue  # column-number row "(1) (2) (3)"
-        stt = cell(row, "stt")
-        content, lead = cell(row, "content"), cell(row, "lead")
+        stt = cell(row, vals, "stt")
+        content, lead = cell(row, vals, "content"), cell(row, vals, "lead")
         distinct = {v for v in vals if v}
         if _ROMAN.match(stt) or (content and (not lead or (len(distinct) <= 2 and lead == content))):
             roman = stt.rstrip(".") if _ROMAN.match(stt) else None
@@ -108,8 +113,8 @@ def classify(table: Table) -> TaskTable | None:
             continue
         if not lead or not content or lead == content:
             continue
-        rows.append(TaskRow(r, stt.rstrip("."), group, content, lead, cell(row, "partner"), cell(row, "time"),
-                            cell(row, "product")))
+        rows.append(TaskRow(r, stt.rstrip("."), group, content, lead, cell(row, vals, "partner"),
+                            cell(row, vals, "time"), cell(row, vals, "product")))
     if not rows:
         return None
     return TaskTable(table, cols, groups, rows)
