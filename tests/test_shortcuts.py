@@ -222,3 +222,16 @@ def test_tables_classified_by_the_skeleton_are_what_classify_gives() -> None:
             assert tt == classify(sk.tables[k])
             reused += tt is not None
     assert reused >= 1
+
+
+def test_a_line_the_inline_splitter_would_cut_always_shows_a_split_cue() -> None:
+    from khparse.paragraphs import _INLINE_SPLIT, _SPLIT_CUES
+
+    big = normalize.clean(_real_text())
+    lines = big.splitlines() + _windows(big.replace("\n", " "), 4000, seed=12, longest=400)
+    cut = 0
+    for t in lines:
+        if _INLINE_SPLIT.search(t):
+            cut += 1
+            assert _SPLIT_CUES.search(t), t
+    assert cut > 100
