@@ -235,3 +235,28 @@ def test_a_line_the_inline_splitter_would_cut_always_shows_a_split_cue() -> None
             cut += 1
             assert _SPLIT_CUES.search(t), t
     assert cut > 100
+
+
+def _masked_plain(text: str, start: int) -> str:
+    norm = unicodedata.normalize("NFC", text)
+    masked = list(norm)
+    for ms, me in targets._MASK_SCAN.spans(norm):
+        for i in range(ms, me):
+            if norm[i].isdigit():
+                masked[i] = "\x00"
+    for i in range(min(start, len(masked))):
+        if masked[i].isdigit():
+            masked[i] = "\x00"
+    return "".join(masked)
+
+
+def test_masking_whole_spans_equals_masking_character_by_character() -> None:
+    from khparse.source import Line
+    from khparse.structure import Block
+
+    rnd = random.Random(13)
+    windows = _windows(_real_text().replace("\n", " "), 3000, seed=13, longest=500)
+    for t in [*windows, "Số 30/KH-UBND ngày 30/4/2024", "²³ 12", ""]:
+        start = rnd.choice([0, rnd.randrange(len(t) + 1), len(t) + 3])
+        got = targets._Text.of(Block.single(t, Line(text=t, line=1)), start).masked
+        assert got == _masked_plain(t, start), (t, start)

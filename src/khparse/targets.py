@@ -287,14 +287,16 @@ class _Text:
         norm, back = nfc_with_offsets(block.text)
         if not any(map(str.isdigit, norm)):
             return cls(block, block.text, norm, back, norm)  # masks only ever hide digits
-        masked = list(norm)
-        for ms, me in _MASK_SCAN.spans(norm):
-            for i in range(ms, me):
-                if norm[i].isdigit():
-                    masked[i] = "\x00"
-        for i in range(0, min(start, len(masked))):
-            masked[i] = "\x00" if masked[i].isdigit() else masked[i]
-        return cls(block, block.text, norm, back, "".join(masked))
+        pieces: list[str] = []
+        last = 0
+        for ms, me in [(0, start), *_MASK_SCAN.spans(norm)]:  # the label before ``start`` is masked too
+            ms = max(ms, last)
+            if me <= ms:
+                continue
+            pieces += (norm[last:ms], _hide_digits(norm[ms:me]))
+            last = me
+        pieces.append(norm[last:])
+        return cls(block, block.text, norm, back, "".join(pieces))
 
     def orig_span(self, s: int, e: int) -> tuple[int, int]:
         return self.back[s], self.back[e]
@@ -302,6 +304,12 @@ class _Text:
     def raw(self, s: int, e: int) -> str:
         a, b = self.orig_span(s, e)
         return " ".join(self.orig[a:b].split())
+
+
+def _hide_digits(text: str) -> str:
+    """Every digit (``str.isdigit``) of ``text`` as NUL, the rest as it is."""
+    digits = [c for c in set(text) if c.isdigit()]
+    return text.translate(dict.fromkeys(map(ord, digits), "\x00")) if digits else text
 
 
 @dataclass
