@@ -67,14 +67,21 @@ def test_spans_equal_finditer_on_real_text_and_random_windows(rx: regex.Pattern[
     assert len(alt.parts) > 1
     for t in lines:
         assert alt.spans(t) == _combined(rx, t), t
+    for t, s, e in _random_windows(lines, 2000, seed=5):
+        assert alt.spans(t, s, e) == _combined(rx, t, s, e), (t, s, e)
+
+
+def _random_windows(lines: list[str], n: int, seed: int) -> list[tuple[str, int, int]]:
+    """``n`` (text, pos, endpos) cut at random from the joined lines."""
     big = "\n".join(lines)
-    rnd = random.Random(5)
-    for _ in range(2000):
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(n):
         i = rnd.randrange(len(big))
         t = big[i:i + rnd.randrange(1, 400)]
         s = rnd.randrange(len(t) + 1)
-        e = rnd.randrange(s, len(t) + 1)
-        assert alt.spans(t, s, e) == _combined(rx, t, s, e), (t, s, e)
+        out.append((t, s, rnd.randrange(s, len(t) + 1)))
+    return out
 
 
 def _matches(ms: object) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
@@ -98,13 +105,7 @@ def test_deadline_finditer_equals_the_combined_pattern_on_real_text() -> None:
         assert got == _matches(DEADLINE.finditer(t)), t
         hits += len(got)
     assert hits >= 10  # the corpus does print deadlines: the comparison is not between two empty lists
-    big = "\n".join(lines)
-    rnd = random.Random(7)
-    for _ in range(1000):
-        i = rnd.randrange(len(big))
-        t = big[i:i + rnd.randrange(1, 400)]
-        s = rnd.randrange(len(t) + 1)
-        e = rnd.randrange(s, len(t) + 1)
+    for t, s, e in _random_windows(lines, 1000, seed=7):
         assert _matches(alt.finditer(t, s, e)) == _matches(DEADLINE.finditer(t, s, e)), (t, s, e)
 
 
