@@ -206,3 +206,30 @@ def test_signature_block_broken_by_a_page_end() -> None:
         ("body", body), ("closing", "Nơi nhận:"), ("closing", "- Bộ Nội vụ;"), ("closing", "- Lưu: VT, NC.")]
     assert [ln.region for ln in p12.lines] == ["closing", "closing", "closing", "body", "body"]
     assert p12.lines[2].text == "Nguyễn Ngọc Phúc"
+
+
+@pytest.mark.parametrize("sample, back_ends", [
+    ("kh-30-bacgiang.pdf", ["pypdfium2", "khparse.readers.glyphs"]),
+    ("kh-30-bacgiang.docx", ["docx"]),
+])
+def test_back_ends_are_imported_before_the_sandbox_forks(sample: str, back_ends: list[str]) -> None:
+    """PDF and DOCX are parsed in a forked child (``sandbox``): a module first imported there is
+    imported again by every child, ~0.1-0.2 s per document (issue 5). The parent must hold them."""
+    import os
+    import subprocess
+    import sys
+
+    from khparse_helpers import SAMPLES
+
+    code = (f"import sys\nfrom khparse.readers import read\nread({str(SAMPLES / sample)!r})\n"
+            f"print([m for m in {back_ends!r} if m not in sys.modules])\n")
+    env = {k: v for k, v in os.environ.items() if k != "KHPARSE_SANDBOX"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_batch_workers_preload_the_back_ends() -> None:
+    from khparse.batch import PRELOAD
+
+    assert {"khparse.readers.pdf", "khparse.readers.docx", "pypdfium2", "pdfplumber", "docx"} <= set(PRELOAD)

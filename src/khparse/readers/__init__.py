@@ -113,6 +113,8 @@ def _dispatch(name: str, data: bytes, *, max_pages: int | None, ocr: str = "auto
 
         return run_isolated(name, read_pdf, name, data, max_pages=max_pages, ocr=ocr)
     if kind == "zip":
+        import docx  # noqa: F401 - python-docx before the fork (~0.1-0.2 s), not in every sandbox child
+
         from .docx import read_docx
 
         return run_isolated(name, read_docx, name, data)
