@@ -209,7 +209,7 @@ def test_signature_block_broken_by_a_page_end() -> None:
 
 
 @pytest.mark.parametrize("sample, back_ends", [
-    ("kh-30-bacgiang.pdf", ["pypdfium2", "khparse.readers.glyphs"]),
+    ("kh-30-bacgiang.pdf", ["pypdfium2", "khparse.readers.glyphs", "encodings.utf_16_le"]),
     ("kh-30-bacgiang.docx", ["docx"]),
 ])
 def test_back_ends_are_imported_before_the_sandbox_forks(sample: str, back_ends: list[str]) -> None:

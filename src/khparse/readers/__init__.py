@@ -107,6 +107,8 @@ def _dispatch(name: str, data: bytes, *, max_pages: int | None, ocr: str = "auto
     from ..sandbox import run_isolated
 
     if kind == "pdf":
+        import encodings.utf_16_le  # noqa: F401 - pdfium's text is UTF-16LE: decoded in every child
+
         import pypdfium2  # noqa: F401 - before the fork, so that each sandbox child does not re-import it
 
         from .pdf import read_pdf  # imported lazily: pypdfium2 costs ~40 ms to import
