@@ -40,7 +40,7 @@ from .numbers import nfc_with_offsets
 from .scan import Alternation
 from .source import Table
 from .structure import Block, Node, Skeleton
-from .targets import in_results_context, is_report
+from .targets import ROMAN_GROUP, ROW_NUMBER, blocks_of, in_results_context, is_report
 
 _VI = regex.VERBOSE | regex.IGNORECASE
 
@@ -122,15 +122,12 @@ CELL_TIME = regex.compile(
 # (The number starts at the search start (\G) or a digit run's start: linear on a long run of digits.)
 CITED = regex.compile(r"(?:\G|(?<!\d))\d+(?:/\d{2,4})?\s?[-/]\s?\p{Lu}[\p{L}\d&.]*(?:[-/][\p{L}\d&]+)*\s*(?:ngày\s*)?$")
 PAST = regex.compile(r"(?<![\p{L}])đã(?:\s+\p{L}+){0,2}\s*$", regex.IGNORECASE)
-HEAD_LABEL = regex.compile(r"^\s*(?:(?:phần|mục)\s+)?(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]?\s+", regex.IGNORECASE)
 _ROMAN_Q = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _PERIOD_KIND: dict[str, DeadlineKind] = {"năm": "annual", "quý": "quarterly", "tháng": "monthly"}
 # Table columns that hold a time: 'Thời gian hoàn thành', 'Thời gian thực hiện', 'Thời hạn',
 # 'Tiến độ', 'Thời gian (Năm 2026)'.
 _COL_TIME = regex.compile(r"^(?:thời\s+gian|thời\s+hạn|tiến\s+độ|hạn\s+hoàn\s+thành)", _VI)
-_ROMAN = regex.compile(r"^[IVXLC]+\.?$")
 _COLUMN_NUMBER = regex.compile(r"\(?\d+\)?")  # a cell holding a column number: "(5)"
-_ROW_NUMBER = regex.compile(r"\d+(?:\.\d+)*\.?")  # a row's "TT": "1", "2.3."
 # 'từ tháng 3/2025 đến tháng 6/2025': a span, of which only the end is the deadline.
 _FROM = regex.compile(r"(?i)(?<![\p{L}])từ\s")
 _TO = regex.compile(r"(?i)(?<![\p{L}])(?:đến|tới)\s")
@@ -155,7 +152,7 @@ def extract_deadlines(skel: Skeleton) -> list[Deadline]:
     for k, node in enumerate(nodes):
         if in_results_context(node, report):
             continue  # 'Trong năm 2025, tỉnh đã tổ chức …' in a report is no deadline
-        for block, start in _blocks_of(node):
+        for block, start in blocks_of(node):
             for d in deadlines_in_text(block, node.id, start=start):
                 if block is node.head and _is_title_scope(node, d):
                     continue
@@ -233,13 +230,13 @@ def extract_table_deadlines(table: Table, section_id: str) -> list[Deadline]:
         if ct >= len(r) or _merged_row(r):
             continue
         first = r[0]
-        if _ROMAN.match(first):
+        if ROMAN_GROUP.match(first):
             group = first.rstrip(".")
             continue
         cell = r[ct]
         if not cell or _COLUMN_NUMBER.fullmatch(cell):
             continue
-        tt = first.rstrip(".") if _ROW_NUMBER.fullmatch(first) else ""
+        tt = first.rstrip(".") if ROW_NUMBER.fullmatch(first) else ""
         sid = ".".join(p for p in (section_id, group, tt) if p)
         for hit in _cell_hits(cell, 0, len(cell)):
             key = (sid, cell[hit.start:hit.end], hit.kind, hit.date, hit.month_day)
@@ -265,13 +262,6 @@ def _merged_row(r: list[str]) -> bool:
 
 
 # ── helpers ─────────────────────────────────────────────────────────────────────────────────
-def _blocks_of(node: Node) -> Iterator[tuple[Block, int]]:
-    m = HEAD_LABEL.match(node.head.text)
-    yield node.head, (m.end() if m else 0)
-    for b in node.body:
-        yield b, 0
-
-
 def _ym(y: str, m: str) -> str | None:
     mi = int(m)
     return f"{int(y):04d}-{mi:02d}" if 1 <= mi <= 12 else None

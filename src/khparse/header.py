@@ -64,7 +64,6 @@ _STARS = regex.compile(r"^\**|\**$")  # Markdown bold around the trích yếu
 _FINAL_STOP = regex.compile(r"(?<!\.)\.$")
 # Where one "Nơi nhận" item ends: a line break, or "; " before the next "- " (a converted .doc).
 _RECIPIENT_BREAK = regex.compile(r"\n|(?<=;)\s*(?=[-–+]\s)")
-_NOI_NHAN = regex.compile(r"^Nơi\s+nhận\s*:?")
 _NOI_NHAN_LABEL = regex.compile(r"^Nơi\s+nhận\s*:?\s*")
 _RECIPIENT_ITEM = regex.compile(r"^[-–+•]\s*(.*)$")  # "- Như Mục V;"
 _TRAIL_PUNCT = regex.compile(r"[;:.,]+$")
@@ -250,7 +249,7 @@ def _recipients(closing: list[Line]) -> list[str]:
             t = collapse(part)
             if not t or t == "|":
                 continue
-            if _NOI_NHAN.match(t):
+            if _NOI_NHAN_LABEL.match(t):
                 inside = True
                 t = _NOI_NHAN_LABEL.sub("", t)
                 if not t:

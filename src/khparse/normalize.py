@@ -22,8 +22,9 @@ _OLD_TONE.update({k.upper(): v.upper() for k, v in list(_OLD_TONE.items())})
 _OLD_TONE_RE = regex.compile(r"(?<![\p{L}])((?i:qu)?)([\p{L}]*?)(" + "|".join(_OLD_TONE) + r")(?![\p{L}])")
 
 # Characters PDFs and portals put into text that never carry meaning.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_ANY_INVISIBLE = regex.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+_ANY_INVISIBLE = regex.compile(f"[{_INVISIBLE_CHARS}]")
 _SPACES = regex.compile(r"[\p{Zs}\t]+")
 # Combining marks with no letter to sit on (compiled once: ``clean`` runs on every line).
 _STRAY_MARKS = regex.compile(r"(?<![\p{L}])\p{Mn}+")

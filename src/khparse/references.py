@@ -169,7 +169,7 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
     for block in _blocks(sk):
         hits: list[_Hit] = []
         text = block.text
-        cites = CITATION_RE.finditer(text) if NUMBER_MARKS[0] in text or NUMBER_MARKS[1] in text else ()
+        cites = CITATION_RE.finditer(text) if any(c in text for c in NUMBER_MARKS) else ()
         for m in cites:
             number, code = canonical_number(m)
             if own and number.upper() == own:

@@ -216,12 +216,13 @@ _TRAIL_JUNK = regex.compile(
         |(?<![\p{L}])(?:như\s+sau|sau|cụ\s+thể|dưới\s+đây)(?![\p{L}]))+$""",
     _VI,
 )
-# What _TRAIL_JUNK can consist of: every letter run in it is one of these words (its word
-# alternatives are bounded by non-letters), the rest is spaces, digits and '-–:,;.'. A letter run
-# that is not one of them, or any other character, is a wall the junk cannot reach behind.
+# What _TRAIL_JUNK can consist of: every letter run in it is one of the words its source spells
+# (its word alternatives are bounded by non-letters), the rest is spaces, digits and '-–:,;.'. A
+# letter run that is not one of them, or any other character, is a wall the junk cannot reach
+# behind. The words are read off the pattern itself (not escapes like \s or \p{L}), so the two
+# cannot drift apart.
 _TRAIL_WORD = regex.compile(
-    r"đạt|được|là|lên|còn|bằng|ở|mức|và|từ|vào|trong|đến|hết|tới|cuối|so|với|cùng|kỳ|năm|giai|đoạn"
-    r"|trở|xuống|như|sau|cụ|thể|dưới|đây", _VI)
+    "|".join(sorted(set(regex.findall(r"(?<![\\{])\p{L}+", _TRAIL_JUNK.pattern)))), _VI)
 _TRAIL_WALL = regex.compile(r"(?r)\p{L}+|[^\p{L}\d\s\-–:,;.]")
 
 # Years. In a phrase: 'vào năm 2030', 'trong năm 2024', 'đến hết năm 2026', 'năm 2026',
@@ -354,7 +355,7 @@ _NUMBERING_ROW = regex.compile(r"[\s()\d]*")
 _PAREN_NUMBER = regex.compile(r"\(\d+\)")
 _SEMICOLON = regex.compile(r"\s*;\s*")
 _AND = regex.compile(r"(?i)và\s")
-_ROW_NUMBER = regex.compile(r"\d+(?:\.\d+)*\.?")  # a table row's "TT": "1", "2.3."
+ROW_NUMBER = regex.compile(r"\d+(?:\.\d+)*\.?")  # a table row's "TT": "1", "2.3." (also read by ``deadlines``)
 
 
 # ── public API ──────────────────────────────────────────────────────────────────────────────
@@ -370,7 +371,7 @@ def extract_targets(skel: Skeleton) -> list[Target]:
         horizon = _node_horizon(node)
         if horizon is None:
             horizon = title_year
-        for block, start in _blocks_of(node):
+        for block, start in blocks_of(node):
             for t in _targets_in_block(block, start, node.id, horizon):
                 found.append(((k, len(found)), t))
     for table in skel.tables:
@@ -401,7 +402,7 @@ def targets_in_text(block: Block, section: str = "", horizon: int | None = None)
 
 
 # ── section context ─────────────────────────────────────────────────────────────────────────
-def _blocks_of(node: Node) -> Iterator[tuple[Block, int]]:
+def blocks_of(node: Node) -> Iterator[tuple[Block, int]]:
     """The heading paragraph (its number label skipped) and the body; run_in is inside head."""
     m = HEAD_LABEL.match(node.head.text)
     yield node.head, (m.end() if m else 0)
@@ -861,7 +862,8 @@ _COL_VALUE = regex.compile(
     _VI,
 )
 _COL_PAST = regex.compile(r"thực\s+hiện|ước|đạt\s+được|thực\s+trạng|hiện\s+trạng|cùng\s+kỳ", _VI)
-_ROMAN = regex.compile(r"^[IVXLC]+\.?$")
+# The number of a table's group row: "I", "II." (also read by ``deadlines``).
+ROMAN_GROUP = regex.compile(r"^[IVXLC]+\.?$")
 CELL_VALUE = regex.compile(
     rf"""^\s*(?P<cmp>≥|>=|≤|<=|>|<|~|(?i:tối\s+thiểu|ít\s+nhất|không\s+dưới|trên|dưới|khoảng|tối\s+đa|không\s+quá|đạt))?
         \s*(?P<n1>{NUMBER_PATTERN})\s*(?P<p1>%)?
@@ -911,8 +913,8 @@ def extract_table_targets(table: Table, section_id: str, *, default_year: int | 
         if _NUMBERING_ROW.fullmatch("".join(r)) and _PAREN_NUMBER.search("".join(r)):
             continue  # column-number row '(1) (2) (3)'
         values = [r[j] for j in cvals]
-        if (_ROMAN.match(first) or (not any(values) and r[ci])) and not any(v and _DIGIT.search(v) and not _horizon_of(v) for v in values):
-            group = first.rstrip(".") if _ROMAN.match(first) else group
+        if (ROMAN_GROUP.match(first) or (not any(values) and r[ci])) and not any(v and _DIGIT.search(v) and not _horizon_of(v) for v in values):
+            group = first.rstrip(".") if ROMAN_GROUP.match(first) else group
             y = _horizon_of(" ".join(c for c in r if c))
             group_year = y if y is not None else group_year
             continue
@@ -981,12 +983,12 @@ def _targets_in_text_cells(table: Table, rows: list[list[str]], section_id: str,
     group_year: int | None = None
     for r in rows[h + 1:]:
         first = r[0] if r else ""
-        if _ROMAN.match(first) or _merged_row(r):
-            group = first.rstrip(".") if _ROMAN.match(first) else group
+        if ROMAN_GROUP.match(first) or _merged_row(r):
+            group = first.rstrip(".") if ROMAN_GROUP.match(first) else group
             y = _horizon_of(" ".join(dict.fromkeys(c for c in r if c)))
             group_year = y if y is not None else group_year
             continue
-        tt = first.rstrip(".") if _ROW_NUMBER.fullmatch(first) else ""
+        tt = first.rstrip(".") if ROW_NUMBER.fullmatch(first) else ""
         sid = ".".join(p for p in (section_id, group, tt) if p)
         for j in cols:
             if j >= len(r) or not r[j] or (sid, r[j]) in seen:
