@@ -240,8 +240,8 @@ def test_a_line_the_inline_splitter_would_cut_always_shows_a_split_cue() -> None
 def _masked_plain(text: str, start: int) -> str:
     norm = unicodedata.normalize("NFC", text)
     masked = list(norm)
-    for ms, me in targets._MASK_SCAN.spans(norm):
-        for i in range(ms, me):
+    for m in targets.MASK.finditer(norm):  # the plain pattern: also holds the gate and label finder
+        for i in range(*m.span()):
             if norm[i].isdigit():
                 masked[i] = "\x00"
     for i in range(min(start, len(masked))):
@@ -260,3 +260,70 @@ def test_masking_whole_spans_equals_masking_character_by_character() -> None:
         start = rnd.choice([0, rnd.randrange(len(t) + 1), len(t) + 3])
         got = targets._Text.of(Block.single(t, Line(text=t, line=1)), start).masked
         assert got == _masked_plain(t, start), (t, start)
+
+
+def _masked_windows(n: int, seed: int) -> list[str]:
+    """Real text as ``targets`` reads it for figures (NFC, masks applied), cut at random."""
+    from khparse.source import Line
+    from khparse.structure import Block
+
+    big = _real_text().replace("\n", " ")
+    out = []
+    for t in _windows(big, n, seed=seed, longest=500):
+        out.append(targets._Text.of(Block.single(t, Line(t, 1, 1, "body"))).masked)
+    return out
+
+
+# Figures with the longest lead a comparator and cue can give, and leads glued to the number.
+_LONG_LEADS = ["không nhiều hơn ở mức từ 5% đến 10%", "x  không   thấp hơn   đạt  từ  5 ha", "≥5%",
+               "Không vượt quá ở mức 3 lần", "(tối thiểu 2,5%)", "a b c d e f g h i j 1 k l m 2"]
+
+
+def test_figures_searched_from_the_lead_of_the_next_digit_equal_finditer() -> None:
+    rnd = random.Random(21)
+    found = 0
+    for t in [*_masked_windows(3000, seed=21), *_LONG_LEADS]:
+        for s, e in [(0, len(t)), (rnd.randrange(len(t) + 1), len(t)), (0, rnd.randrange(len(t) + 1))]:
+            got = [m.span() for m in targets._figure_matches(t, s, e)]
+            assert got == [m.span() for m in targets.FIGURE.finditer(t, s, max(s, e))], (t, s, e)
+            found += len(got)
+    assert found > 1000
+
+
+def test_figure_lead_covers_the_longest_comparator_and_cue() -> None:
+    """``_FIGURE_LEAD_RUNS`` bounds the space runs between a figure's start and its number: the
+    longest comparator phrase of FIGURE, a two-word cue ('ở mức'), the space before 'từ' and after."""
+    src = targets.FIGURE.pattern
+    cmp_src = src[src.index("(?P<cmp>"):src.index("(?P<n1>")]
+    words = [w for g in regex.findall(r"\(\?i:([^()]*)\)", cmp_src) for w in g.split("|")]
+    assert "không\\s+nhiều\\s+hơn" in words
+    longest = max(w.count("\\s") for w in words)
+    assert longest + 1 + 1 + 1 + 1 <= targets._FIGURE_LEAD_RUNS  # comparator, cue, 'ở mức', '\\s*', 'từ\\s+'
+
+
+def _paren_spans_plain(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    out, depth, ps = [], 0, -1
+    for i in range(s, e):
+        if text[i] == "(":
+            if depth == 0:
+                ps = i
+            depth += 1
+        elif text[i] == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((ps, i + 1))
+    if depth and ps >= 0:
+        out.append((ps, e))
+    return out
+
+
+def test_paren_spans_found_by_the_engine_equal_the_character_loop() -> None:
+    rnd = random.Random(22)
+    texts = [*_windows(_real_text(), 3000, seed=22), "((a) b", ") (x)) (", "(((", ""]
+    nested = 0
+    for t in texts:
+        s = rnd.randrange(len(t) + 1)
+        e = rnd.randrange(len(t) + 1)
+        assert targets._paren_spans(t, s, e) == _paren_spans_plain(t, s, e), (t, s, e)
+        nested += bool(targets._paren_spans(t, 0, len(t)))
+    assert nested > 100

@@ -37,7 +37,7 @@ import regex
 
 from .models import Deadline, DeadlineKind, Provenance
 from .numbers import nfc_with_offsets
-from .scan import Alternation
+from .scan import Alternation, WordGate
 from .source import Table
 from .structure import Block, Node, Skeleton
 from .targets import ROMAN_GROUP, ROW_NUMBER, blocks_of, in_results_context, is_report
@@ -47,7 +47,8 @@ _VI = regex.VERBOSE | regex.IGNORECASE
 _Y = r"(?P<y>(?:19|20)\d{2})(?!\d)"
 _M = r"(?P<m>0?[1-9]|1[0-2])(?!\d)"
 _D = r"(?P<d>0?[1-9]|[12]\d|3[01])(?!\d)"
-_EVERY = r"(?:hằng|hàng|mỗi)"
+_EVERY_WORDS = "hằng|hàng|mỗi"  # 'hằng năm', 'hàng quý', 'mỗi tháng'
+_EVERY = rf"(?:{_EVERY_WORDS})"
 _QUARTER = r"(?P<q>IV|I{1,3}|[1-4])(?![\p{L}\d])"
 
 # ── running text ────────────────────────────────────────────────────────────────────────────
@@ -85,10 +86,22 @@ _DEADLINE_ALTERNATIVES = (
 )
 DEADLINE = regex.compile("\n|".join(_NOT_IN_WORD + alt for alt in _DEADLINE_ALTERNATIVES), _VI)
 _DEADLINE_SCAN = Alternation(DEADLINE)
-# Every alternative but 'định kỳ hằng năm' needs a digit (a day, month, quarter or year): in text
-# without one, only that alternative is searched for.
-_DEADLINE_NO_DIGIT_SCAN = _DEADLINE_SCAN.subset(lambda src: "(?P<periodic>" in src)
-_ASCII_DIGIT = regex.compile(r"[0-9]")
+# The words each alternative cannot match without (read off its source above), and an ASCII digit
+# for all that print a day, month or year (all but 'định kỳ hằng năm'): a paragraph is searched
+# only for the alternatives it has the words for. Most have none: 'năm', 'ngày', 'tháng' and
+# 'quý' are in about one paragraph in ten.
+_DEADLINE_GATE = WordGate(_DEADLINE_SCAN, {
+    "annual_day": ("trước|chậm|vào", "năm", WordGate.DIGIT),
+    "annual_month": ("tháng", _EVERY_WORDS, "năm", WordGate.DIGIT),
+    "monthly_day": ("ngày", _EVERY_WORDS, "tháng", WordGate.DIGIT),
+    "quarterly_day": ("ngày", "tháng", "cuối", "quý", WordGate.DIGIT),
+    "periodic": ("định", "kỳ", _EVERY_WORDS),
+    "by_day": ("ngày", WordGate.DIGIT),
+    "by_day_words": ("ngày", "tháng", "năm", WordGate.DIGIT),
+    "by_month": ("tháng", WordGate.DIGIT),
+    "quarter": ("quý", WordGate.DIGIT),
+    "in_year": ("trong", "năm", WordGate.DIGIT),
+})
 # Recurrence words that are a deadline only in a report duty: 'báo cáo … hằng quý'.
 RECURRING_WORD = regex.compile(rf"(?<![\p{{L}}]){_EVERY}\s+(?P<per>năm|quý|tháng)(?![\p{{L}}])", _VI)
 REPORT_VERB = regex.compile(
@@ -180,23 +193,25 @@ def deadlines_in_text(block: Block, section: str = "", *, start: int = 0) -> lis
     """The deadlines printed in one paragraph, in order."""
     norm, back = nfc_with_offsets(block.text)
     hits: list[_Hit] = []
-    scan = _DEADLINE_SCAN if _ASCII_DIGIT.search(norm, start) else _DEADLINE_NO_DIGIT_SCAN
-    for m in scan.finditer(norm, start):
+    tail = norm[start:]
+    folded = tail.casefold()
+    for m in _DEADLINE_GATE.for_text(tail, folded).finditer(norm, start):
         if PAST.search(norm, max(0, m.start() - 30), m.start()):
             continue  # 'đã hoàn thành trong năm 2024' is a result
         h = _hit(m)
         if h is not None:
             hits.append(h)
-    for m in TIME_LABEL.finditer(norm, start):
+    for m in TIME_LABEL.finditer(norm, start) if ":" in tail else ():  # every label ends in ':'
         end = _label_end(norm, m.end())
         for h in _cell_hits(norm, m.end(), end):
             h.start = m.start()
             hits.append(h)
-    for cs, ce in _clauses(norm, start):
-        if not REPORT_VERB.search(norm, cs, ce):
-            continue
-        for m in RECURRING_WORD.finditer(norm, cs, ce):
-            hits.append(_Hit(m.start(), m.end(), _PERIOD_KIND[m.group("per").lower()]))
+    if any(w in folded for w in _EVERY_WORDS.split("|")):  # no recurring word, no report duty
+        for cs, ce in _clauses(norm, start):
+            if not REPORT_VERB.search(norm, cs, ce):
+                continue
+            for m in RECURRING_WORD.finditer(norm, cs, ce):
+                hits.append(_Hit(m.start(), m.end(), _PERIOD_KIND[m.group("per").lower()]))
     hits = _dedupe(hits)
     out = []
     for h in hits:
@@ -321,7 +336,7 @@ def _cell_hits(text: str, s: int, e: int) -> list[_Hit]:
             found.append(_Hit(a, b, "once", date=m.group("y")))
         elif m.group("c_every"):
             found.append(_Hit(a, b, _PERIOD_KIND[m.group("per").lower()]))
-    for m in _DEADLINE_SCAN.finditer(text, s, e):
+    for m in _DEADLINE_GATE.for_text(text[s:e]).finditer(text, s, e):
         h = _hit(m)
         if h is not None and not CITED.search(text, max(s, h.start - 40), h.start):
             found.append(h)

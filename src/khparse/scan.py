@@ -17,10 +17,11 @@ combined pattern, so results never differ.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 import regex
 
-__all__ = ["Alternation", "split_alternatives"]
+__all__ = ["Alternation", "AnchoredPart", "WordGate", "group_name", "split_alternatives"]
 
 
 def split_alternatives(pattern: str, verbose: bool) -> list[str]:
@@ -77,6 +78,19 @@ def split_alternatives(pattern: str, verbose: bool) -> list[str]:
 
 
 _GLOBAL_FLAG = regex.compile(r"\(\?[a-zA-Z]+\)")
+_GROUP_NAME = regex.compile(r"\(\?P<(\w+)>")
+
+
+def group_name(part_source: str) -> str | None:
+    """The first named group of an alternative's source: the name its matches are read by."""
+    m = _GROUP_NAME.search(part_source)
+    return m.group(1) if m else None
+
+
+class _Finder(Protocol):
+    pattern: str
+
+    def search(self, text: str, pos: int, endpos: int) -> regex.Match[str] | None: ...
 
 
 class Alternation:
@@ -87,7 +101,7 @@ class Alternation:
         flags = combined.flags & ~(regex.U | regex.V0)
         src = combined.pattern
         texts = split_alternatives(src, bool(flags & regex.VERBOSE))
-        self.parts: list[regex.Pattern[str]] = []
+        self.parts: list[_Finder] = []
         self._all = True  # False for a subset: no parts means nothing to find
         # \G anchors at the search position, which differs between the two ways of scanning
         if len(texts) > 1 and not _GLOBAL_FLAG.search(src) and "\\G" not in src:
@@ -104,6 +118,16 @@ class Alternation:
         sub.parts = [p for p in self.parts if keep(p.pattern)]
         sub._all = False
         return sub
+
+    def with_finder(self, name: str, finder: Callable[[regex.Pattern[str]], _Finder]) -> Alternation:
+        """A scanner whose alternative ``name`` is searched by ``finder(part)`` (an ``AnchoredPart``)
+        instead of by its own pattern; only where a part match starts matters (see ``finditer``)."""
+        out = Alternation.__new__(Alternation)
+        out.combined = self.combined
+        out._all = self._all
+        out.parts = [finder(p) if group_name(p.pattern) == name and isinstance(p, regex.Pattern) else p
+                     for p in self.parts]
+        return out
 
     def spans(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
         return [m.span() for m in self.finditer(text, pos, endpos)]
@@ -134,3 +158,76 @@ class Alternation:
                 return
             yield best
             cursor = best.end()
+
+
+class AnchoredPart:
+    """Finds where an alternative's next match starts by its anchor, not by trying every position.
+
+    Why: an alternative that opens with a case-insensitive list of words (``targets.MASK``'s
+    labels: ``mức độ 2``, ``khoản 3``, ``Biểu 01``) is tried by the engine at every position of
+    the text, while what it needs most, a digit after a space, is rare and found at once. Here
+    each ``anchor`` match (in order) is a candidate; ``prefix``, a reverse (``(?r)``) pattern,
+    matches backwards from it to where the alternative would start, and ``part`` confirms there.
+
+    Exact (the same starts as ``part.search``) when: every match of ``part`` has exactly one
+    anchor point, reached from its start by ``prefix``; ``prefix`` reaches the leftmost such
+    start (no word of the list is a suffix of a longer one); and text between a start and its
+    anchor cannot hold another anchor. ``tests/test_scan.py`` holds it against ``part.search``.
+    """
+
+    def __init__(self, part: regex.Pattern[str], anchor: regex.Pattern[str], prefix: regex.Pattern[str]) -> None:
+        self.part = part
+        self.pattern = part.pattern  # what ``Alternation.subset`` reads
+        self._anchor = anchor
+        self._prefix = prefix
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        for a in self._anchor.finditer(text, pos, end):
+            p = self._prefix.match(text, pos, a.start())
+            if p is not None and (m := self.part.match(text, p.start(), end)) is not None:
+                return m
+        return None
+
+
+class WordGate:
+    """The alternatives of an ``Alternation`` that a text can match at all, by the words each one
+    cannot match without.
+
+    Why: most paragraphs lack the few words a deadline alternative spells (``năm``, ``ngày``,
+    ``quý`` are in one paragraph in ten), and ``word in text.casefold()`` rules the alternative out
+    at C speed before the engine scans the text for it. ``needs`` maps a group name to the words
+    it needs, all of them, each given as ``"a|b"`` when any one of a few will do; ``DIGIT`` stands
+    for an ASCII digit. The scanner for each set of present words is built once.
+    """
+
+    DIGIT = "0-9"
+
+    def __init__(self, alt: Alternation, needs: dict[str, tuple[str, ...]]) -> None:
+        names = {group_name(p.pattern) for p in alt.parts}
+        unknown = set(needs) - names
+        if unknown:
+            raise ValueError(f"no alternative is named {sorted(unknown)}")
+        self._alt = alt
+        self._needs = {k: tuple(frozenset(w.split("|")) for w in ws) for k, ws in needs.items()}
+        self._words = sorted({w for ws in self._needs.values() for any_of in ws for w in any_of} - {self.DIGIT})
+        self._scanners: dict[frozenset[str], Alternation] = {}
+
+    def for_text(self, text: str, folded: str | None = None) -> Alternation:
+        """The scanner of the alternatives ``text`` has the words for (groups still the whole
+        pattern's: see ``Alternation.subset``); ``folded`` is ``text.casefold()`` if the caller has it."""
+        if folded is None:
+            folded = text.casefold()
+        present = {w for w in self._words if w in folded}
+        if _ASCII_DIGIT.search(text):
+            present.add(self.DIGIT)
+        key = frozenset(present)
+        scanner = self._scanners.get(key)
+        if scanner is None:
+            def keep(src: str) -> bool:
+                return all(any_of & key for any_of in self._needs.get(group_name(src) or "", ()))
+            scanner = self._scanners[key] = self._alt.subset(keep)
+        return scanner
+
+
+_ASCII_DIGIT = regex.compile(r"[0-9]")

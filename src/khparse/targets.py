@@ -45,7 +45,7 @@ import regex
 
 from .models import Comparator, Provenance, Target
 from .numbers import NUMBER_PATTERN, nfc_with_offsets, parse_vn_number
-from .scan import Alternation
+from .scan import Alternation, AnchoredPart, WordGate
 from .source import Line, Table
 from .structure import Block, Node, Skeleton
 
@@ -105,6 +105,11 @@ UNIT_PATTERN = rf"""
 """
 
 # ── masks: numbers that are never quantities ───────────────────────────────────────────────
+# Words a label number follows: 'mức độ 2', 'khoản 3 Điều 14', 'giai đoạn 1', 'Biểu 01', 'tiêu chí 5'.
+# (No word is the last word of a longer one: ``_LABEL_PREFIX`` relies on it, a test holds it.)
+_LABEL_WORDS = r"""mức\s+độ|cấp\s+độ|điều|khoản|điểm|mục|chương|phần|phụ\s+lục|biểu|mẫu|bước
+                 |giai\s+đoạn|đợt|kỳ|khóa|khoá|nhóm|loại|hạng|quốc\s+lộ|tỉnh\s+lộ|lô|tầng|top|bảng
+                 |hình|tiêu\s+chí|phiên\s+bản|version|tổ|khu\s+phố|ấp|xóm|cấp"""
 MASK = regex.compile(
     rf"""
     # document number: '30/KH-UBND', '42- NQ/TW', '42-NQ/TƯ', '35/2022/NĐ-CP', '3260-KH/ĐĐQH15'
@@ -127,9 +132,7 @@ MASK = regex.compile(
     # ordinal 'lần thứ 4', 'Kỳ họp thứ 9'
     | (?P<ordinal>(?<![\p{{L}}])(?i:thứ)\s+\d+)
     # label + number: 'mức độ 2', 'khoản 3 Điều 14', 'giai đoạn 1', 'Biểu 01', 'tiêu chí 5'
-    | (?P<label>(?<![\p{{L}}])(?i:mức\s+độ|cấp\s+độ|điều|khoản|điểm|mục|chương|phần|phụ\s+lục|biểu|mẫu|bước
-                 |giai\s+đoạn|đợt|kỳ|khóa|khoá|nhóm|loại|hạng|quốc\s+lộ|tỉnh\s+lộ|lô|tầng|top|bảng
-                 |hình|tiêu\s+chí|phiên\s+bản|version|tổ|khu\s+phố|ấp|xóm|cấp)\s+\d+[a-z]?(?![\d]))
+    | (?P<label>(?<![\p{{L}}])(?i:{_LABEL_WORDS})\s+\d+[a-z]?(?![\d]))
     # clock time '20 giờ 15 phút', '8h30'
     | (?P<clock>(?<![\d.,])\d{{1,2}}\s*(?:giờ|h)\s*\d{{1,2}}(?:\s*phút)?)
     # age range qualifier 'từ 15 tuổi trở lên'
@@ -142,7 +145,16 @@ MASK = regex.compile(
     _V,
 )
 # MASK scanned one alternative at a time: same spans, 7x faster on the seed (see scan.py).
-_MASK_SCAN = Alternation(MASK)
+# The label words are tried at every position by the engine, but a label needs a digit after a
+# space: its matches are found from those digits backwards (``scan.AnchoredPart``).
+_LABEL_PREFIX = regex.compile(r"(?r)(?<![\p{L}])(?i:" + _LABEL_WORDS + r")\s+", _V)
+_SPACE_DIGIT = regex.compile(r"(?<=\s)\d")
+_MASK_SCAN = Alternation(MASK).with_finder("label", lambda part: AnchoredPart(part, _SPACE_DIGIT, _LABEL_PREFIX))
+# Words the worded masks cannot match without: a paragraph lacking them skips those alternatives.
+_MASK_GATE = WordGate(_MASK_SCAN, {
+    "so": ("số",), "ngay": ("ngày",), "month": ("tháng|quý",), "yearword": ("năm|tầm|giai|thời|niên",),
+    "ordinal": ("thứ",), "agerange": ("từ", "tuổi"),
+})
 # Every figure has a digit: a sentence without one (after masking) is not scanned for figures.
 _DIGIT = regex.compile(r"\d")
 
@@ -166,6 +178,12 @@ FIGURE = regex.compile(
     """,
     _V,
 )
+
+# Where a figure can start at the earliest: its number follows at most six runs of spaces
+# ('không nhiều hơn ở mức từ 5%': three comparator words, a cue of two, 'từ'). Read backwards from
+# the next digit (``_figure_matches``), so that the engine does not try FIGURE at every position.
+_FIGURE_LEAD_RUNS = 7
+_FIGURE_LEAD = regex.compile(rf"(?r)(?:\S*\s+){{0,{_FIGURE_LEAD_RUNS}}}\S*")
 
 # Verb cues that make a bare number or a duration a commitment: 'HDI đạt 0,85',
 # 'nâng tổng số lên 12', 'giảm xuống còn 3 ngày'.
@@ -290,7 +308,7 @@ class _Text:
             return cls(block, block.text, norm, back, norm)  # masks only ever hide digits
         pieces: list[str] = []
         last = 0
-        for ms, me in [(0, start), *_MASK_SCAN.spans(norm)]:  # the label before ``start`` is masked too
+        for ms, me in [(0, start), *_MASK_GATE.for_text(norm).spans(norm)]:  # the label before ``start`` is masked too
             ms = max(ms, last)
             if me <= ms:
                 continue
@@ -527,16 +545,21 @@ def _clauses(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
     yield cs, e
 
 
+_PARENS = regex.compile(r"[()]")
+
+
 def _paren_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Top-level parenthesised spans of ``text[s:e]``; one left open runs to ``e``."""
     out = []
     depth = 0
     ps = -1
-    for i in range(s, e):
+    for m in _PARENS.finditer(text, s, max(s, e)):
+        i = m.start()
         if text[i] == "(":
             if depth == 0:
                 ps = i
             depth += 1
-        elif text[i] == ")" and depth:
+        elif depth:
             depth -= 1
             if depth == 0:
                 out.append((ps, i + 1))
@@ -552,7 +575,7 @@ def _figures(tx: _Text, s: int, e: int) -> list[_Figure]:
         return []
     parens = _paren_spans(tx.norm, s, e)
     raw: list[_Figure] = []
-    for m in FIGURE.finditer(tx.masked, s, e):
+    for m in _figure_matches(tx.masked, s, e):
         f = _figure(tx, m, s)
         if f is None:
             continue
@@ -577,6 +600,20 @@ def _figures(tx: _Text, s: int, e: int) -> list[_Figure]:
         if f.licensed:
             prev = f
     return [f for f in out if f.licensed]
+
+
+def _figure_matches(text: str, s: int, e: int) -> Iterator[regex.Match[str]]:
+    """``FIGURE.finditer(text, s, e)``, each search started a few words before the next digit:
+    every figure has a digit, and no figure starts further before its first one (see
+    ``_FIGURE_LEAD``), so the leftmost match from there is the leftmost from the cursor."""
+    cursor = s
+    while (d := _DIGIT.search(text, cursor, e)) is not None:
+        lead = _FIGURE_LEAD.match(text, cursor, d.start())
+        m = FIGURE.search(text, lead.start() if lead is not None else cursor, e)
+        if m is None:
+            return
+        yield m
+        cursor = m.end()  # never empty: a figure has a number
 
 
 def _chain_back(tx: _Text, figs: list[_Figure]) -> list[_Figure]:
