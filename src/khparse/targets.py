@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
@@ -432,9 +433,19 @@ def in_results_context(node: Node, report: bool = False) -> bool:
     """Figures here are results, not commitments: a results heading, or in a report ('BÁO CÁO')
     any part that is not forward-looking ('PHƯƠNG HƯỚNG, NHIỆM VỤ … NĂM 2026')."""
     chain = [node, *node.ancestors()]
-    if any(RESULTS_HEADING.search(n.heading) for n in chain):
+    if any(_is_results_heading(n.heading) for n in chain):
         return True
-    return report and not any(FORWARD_HEADING.search(n.heading) for n in chain)
+    return report and not any(_is_forward_heading(n.heading) for n in chain)
+
+
+@lru_cache(maxsize=4096)
+def _is_results_heading(heading: str) -> bool:  # asked for every node's ancestors, by two stages
+    return RESULTS_HEADING.search(heading) is not None
+
+
+@lru_cache(maxsize=4096)
+def _is_forward_heading(heading: str) -> bool:
+    return FORWARD_HEADING.search(heading) is not None
 
 
 def is_report(skel: Skeleton) -> bool:
@@ -443,7 +454,8 @@ def is_report(skel: Skeleton) -> bool:
     return bool(_REPORT_TYPE.match(first))
 
 
-def _horizon_of(text: str) -> int | None:
+@lru_cache(maxsize=4096)
+def _horizon_of(text: str) -> int | None:  # asked for every node's ancestors
     """The plan horizon a heading or title states, vision years only as a last resort."""
     main = BASELINE.sub(" ", VISION.sub(" ", text))
     m = HORIZON.search(main)
@@ -481,6 +493,8 @@ def _owner_of_table(nodes: list[Node], table: Table) -> Node | None:
 
 # ── one paragraph ───────────────────────────────────────────────────────────────────────────
 def _targets_in_block(block: Block, start: int, section: str, horizon: int | None) -> list[Target]:
+    if not _DIGIT.search(block.text):
+        return []  # every figure has a digit, and NFC makes none (half the paragraphs of a plan)
     tx = _Text.of(block, start)
     out: list[Target] = []
     for s_start, s_end in _sentences(tx.norm, start):
@@ -631,47 +645,48 @@ def _chain_back(tx: _Text, figs: list[_Figure]) -> list[_Figure]:
 
 
 def _figure(tx: _Text, m: regex.Match[str], sentence_start: int) -> _Figure | None:
-    n1 = parse_vn_number(m.group("n1"))
+    g = m.groupdict()  # one call for the ~25 group reads below
+    n1 = parse_vn_number(g["n1"])
     if n1 is None:
         return None
-    n2 = parse_vn_number(m.group("n2")) if m.group("n2") else None
+    n2 = parse_vn_number(g["n2"]) if g["n2"] else None
     kind = "bare"
     for k in ("pct", "measure", "duration", "counted"):
-        if m.group(k):
+        if g[k]:
             kind = k
-    unit = " ".join(m.group("unit").split()) if m.group("unit") else ""
+    unit = " ".join(g["unit"].split()) if g["unit"] else ""
     before = tx.norm[max(sentence_start, m.start() - 60):m.start()]
-    cmp_name = next((k for k in _COMPARATOR_OF if m.group(k)), None)
+    cmp_name = next((k for k in _COMPARATOR_OF if g[k]), None)
     strong = bool(STRONG_CUE.search(before)) or cmp_name in ("ge", "le", "approx")
     if PAST.search(before):
         return None
     licensed = True
     if kind in ("duration", "bare"):
         licensed = strong and (kind != "bare" or bool(BARE_END.match(tx.masked, m.end())))
-    if kind == "counted" and not m.group("cmp") and SCOPE_PREP.search(before):
+    if kind == "counted" and not g["cmp"] and SCOPE_PREP.search(before):
         licensed = False
-    if m.group("tail") and not (strong or QUALIFIER_OK.search(before)):
+    if g["tail"] and not (strong or QUALIFIER_OK.search(before)):
         licensed = False  # 'nhóm từ 30 hộ trở lên': a qualifier of the noun before it
-    if kind == "bare" and n1.is_integer and m.group("n1").startswith("0") and len(m.group("n1")) > 1:
+    if kind == "bare" and n1.is_integer and g["n1"].startswith("0") and len(g["n1"]) > 1:
         licensed = False  # '01' alone is a list label, not a value
     comparator: Comparator
     if n2 is not None:
         if n2.value <= n1.value:
             return None  # '6-2' is no range
         comparator = "range"
-    elif m.group("tail"):
-        comparator = ">=" if _OR_MORE.match(m.group("tail")) else "<="
+    elif g["tail"]:
+        comparator = ">=" if _OR_MORE.match(g["tail"]) else "<="
     elif cmp_name:
         comparator = _COMPARATOR_OF[cmp_name]  # type: ignore[assignment]
-    elif m.group("cmp"):
-        comparator = _symbol(m.group("cmp"))
+    elif g["cmp"]:
+        comparator = _symbol(g["cmp"])
     else:
         comparator = "="
-    if m.group("from") and n2 is None and not m.group("tail"):
+    if g["from"] and n2 is None and not g["tail"]:
         comparator = ">=" if comparator == "=" else comparator
     if kind == "pct":
         unit = unit.replace(" ", "")
-    value_text = m.group("n1")
+    value_text = g["n1"]
     if n2 is not None:
         value_text = tx.norm[m.start("n1"):m.end("n2")]
         if "%" in value_text:
@@ -680,14 +695,14 @@ def _figure(tx: _Text, m: regex.Match[str], sentence_start: int) -> _Figure | No
     return _Figure(
         start=m.start(),
         end=m.end(),
-        num_start=m.start("n1") if not m.group("from") else m.start("from"),
+        num_start=m.start("n1") if not g["from"] else m.start("from"),
         comparator=comparator,
         value=n1.value,
         value_max=n2.value if n2 is not None else None,
         value_text=value_text,
         unit=unit,
         kind=kind,
-        unit_start=m.start("unit") if m.group("unit") else m.end(),
+        unit_start=m.start("unit") if g["unit"] else m.end(),
         licensed=licensed,
     )
 
