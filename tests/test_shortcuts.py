@@ -327,3 +327,19 @@ def test_paren_spans_found_by_the_engine_equal_the_character_loop() -> None:
         assert targets._paren_spans(t, s, e) == _paren_spans_plain(t, s, e), (t, s, e)
         nested += bool(targets._paren_spans(t, 0, len(t)))
     assert nested > 100
+
+
+def test_a_paragraph_without_a_digit_has_no_figure_even_in_nfd() -> None:
+    """``_targets_in_block`` returns at once for a paragraph without a digit: the full pipeline
+    finds no figure there either, as printed or decomposed (NFC composes no digit)."""
+    from khparse.source import Line
+    from khparse.structure import Block
+
+    checked = 0
+    for t in _windows(_real_text().replace("\n", " "), 3000, seed=23, longest=400):
+        t = regex.sub(r"\d", "", t)
+        for form in (t, unicodedata.normalize("NFD", t)):
+            tx = targets._Text.of(Block.single(form, Line(form, 1, 1, "body")))
+            assert not any(targets._figures(tx, s, e) for s, e in targets._sentences(tx.norm, 0)), form
+            checked += 1
+    assert checked == 6000
