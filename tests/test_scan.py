@@ -176,3 +176,29 @@ def test_subset_of_a_pattern_scanned_whole_stays_whole() -> None:
     g = regex.compile(r"(?i)a|b")
     sub = Alternation(g).subset(lambda src: "a" in src)
     assert sub.spans("AbB") == _combined(g, "AbB")
+
+
+def test_number_first_masks_start_where_a_run_of_digits_starts() -> None:
+    """targets tries these MASK alternatives only at digit-run starts (``_DIGIT_RUN``)."""
+    from khparse.targets import _NUMBER_FIRST
+
+    parts = {group_name(p): regex.compile(p, MASK.flags & ~(regex.U | regex.V0))
+             for p in split_alternatives(MASK.pattern, verbose=True)}
+    lines = [*_corpus_lines(), "họp lúc 8h30, kết thúc 20 giờ 15 phút", "4.0 và 5G"]
+    for name in _NUMBER_FIRST:
+        seen = 0
+        for t in lines:
+            for m in parts[name].finditer(t):
+                assert m.group()[0].isdigit() and (m.start() == 0 or not t[m.start() - 1].isdigit()), (name, t)
+                seen += 1
+        assert seen, name
+
+
+def test_with_finder_merges_the_named_alternatives_into_one_search() -> None:
+    rx = regex.compile(r"(?P<a>(?<!\d)\d+x)|(?P<b>y)|(?P<c>(?<!\d)\d+z)")
+    alt = Alternation(rx).with_finder({"a", "c"}, lambda p: AnchoredPart(p, regex.compile(r"(?<!\d)\d")))
+    assert len(alt.parts) == 2
+    t = "12z 3x y 45 6z"
+    assert _matches(alt.finditer(t)) == _matches(rx.finditer(t))
+    with pytest.raises(ValueError):
+        Alternation(rx).with_finder({"a", "nope"}, lambda p: p)

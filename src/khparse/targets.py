@@ -150,7 +150,13 @@ MASK = regex.compile(
 # space: its matches are found from those digits backwards (``scan.AnchoredPart``).
 _LABEL_PREFIX = regex.compile(r"(?r)(?<![\p{L}])(?i:" + _LABEL_WORDS + r")\s+", _V)
 _SPACE_DIGIT = regex.compile(r"(?<=\s)\d")
-_MASK_SCAN = Alternation(MASK).with_finder("label", lambda part: AnchoredPart(part, _SPACE_DIGIT, _LABEL_PREFIX))
+# The masks that open with a number (after a lookbehind that rules out a digit before it) start
+# where a run of digits starts: tried there together, not each scanned over the whole text.
+_DIGIT_RUN = regex.compile(r"(?<!\d)\d")
+_NUMBER_FIRST = {"docno", "date", "period", "year", "clock", "fraction", "version"}
+_MASK_SCAN = (Alternation(MASK)
+              .with_finder({"label"}, lambda part: AnchoredPart(part, _SPACE_DIGIT, _LABEL_PREFIX))
+              .with_finder(_NUMBER_FIRST, lambda part: AnchoredPart(part, _DIGIT_RUN)))
 # Words the worded masks cannot match without: a paragraph lacking them skips those alternatives.
 _MASK_GATE = WordGate(_MASK_SCAN, {
     "so": ("số",), "ngay": ("ngày",), "month": ("tháng|quý",), "yearword": ("năm|tầm|giai|thời|niên",),
