@@ -49,6 +49,7 @@ _M = r"(?P<m>0?[1-9]|1[0-2])(?!\d)"
 _D = r"(?P<d>0?[1-9]|[12]\d|3[01])(?!\d)"
 _EVERY_WORDS = "hằng|hàng|mỗi"  # 'hằng năm', 'hàng quý', 'mỗi tháng'
 _EVERY = rf"(?:{_EVERY_WORDS})"
+_EVERY_WORD_LIST = tuple(_EVERY_WORDS.split("|"))
 _QUARTER = r"(?P<q>IV|I{1,3}|[1-4])(?![\p{L}\d])"
 
 # ── running text ────────────────────────────────────────────────────────────────────────────
@@ -206,7 +207,7 @@ def deadlines_in_text(block: Block, section: str = "", *, start: int = 0) -> lis
         for h in _cell_hits(norm, m.end(), end):
             h.start = m.start()
             hits.append(h)
-    if any(w in folded for w in _EVERY_WORDS.split("|")):  # no recurring word, no report duty
+    if any(w in folded for w in _EVERY_WORD_LIST):  # no recurring word, no report duty
         for cs, ce in _clauses(norm, start):
             if not REPORT_VERB.search(norm, cs, ce):
                 continue

@@ -20,7 +20,7 @@ while reporting spans of the text as printed.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -124,14 +124,15 @@ def format_vn_number(value: Decimal, *, group: bool = True, pad: int = 0) -> str
     return sign + head + ("," + tail if tail else "")
 
 
-def nfc_with_offsets(text: str) -> tuple[str, list[int]]:
+def nfc_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """NFC-normalise ``text`` and map every offset of the result back into ``text``.
 
     ``back[i]`` is the offset in ``text`` where character ``i`` of the result came from and
     ``back[len(result)] == len(text)``, so a span ``(s, e)`` of the result is ``text[back[s]:back[e]]``.
+    Text already in NFC (most of it) maps onto itself: a ``range``, not a list built per paragraph.
     """
     if unicodedata.is_normalized("NFC", text):
-        return text, list(range(len(text) + 1))
+        return text, range(len(text) + 1)
     out: list[str] = []
     back: list[int] = []
     i = 0

@@ -225,6 +225,10 @@ class WordGate:
         self._alt = alt
         self._needs = {k: tuple(frozenset(w.split("|")) for w in ws) for k, ws in needs.items()}
         self._words = sorted({w for ws in self._needs.values() for any_of in ws for w in any_of} - {self.DIGIT})
+        # Without a digit only the alternatives that need none can match: only their words matter.
+        digitless = [n for n in names if not any(self.DIGIT in any_of for any_of in self._needs.get(n or "", ()))]
+        self._digitless_words = sorted({w for n in digitless for any_of in self._needs.get(n or "", ())
+                                        for w in any_of})
         self._scanners: dict[frozenset[str], Alternation] = {}
 
     def for_text(self, text: str, folded: str | None = None) -> Alternation:
@@ -232,9 +236,11 @@ class WordGate:
         pattern's: see ``Alternation.subset``); ``folded`` is ``text.casefold()`` if the caller has it."""
         if folded is None:
             folded = text.casefold()
-        present = {w for w in self._words if w in folded}
         if _ASCII_DIGIT.search(text):
+            present = {w for w in self._words if w in folded}
             present.add(self.DIGIT)
+        else:
+            present = {w for w in self._digitless_words if w in folded}
         key = frozenset(present)
         scanner = self._scanners.get(key)
         if scanner is None:

@@ -37,7 +37,7 @@ header and closing are never read.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -305,7 +305,7 @@ class _Text:
     block: Block
     orig: str
     norm: str
-    back: list[int]
+    back: Sequence[int]
     masked: str
 
     @classmethod
