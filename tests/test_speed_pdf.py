@@ -6,6 +6,10 @@ Each test holds a shortcut against the slow form it replaced, on the real PDFs o
 
 from __future__ import annotations
 
+import os
+import signal
+import struct
+import time
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -14,6 +18,8 @@ from typing import Any
 import pytest
 import regex
 
+from khparse import sandbox
+from khparse.errors import CorruptInput
 from khparse.readers import pdf, text
 from khparse_helpers import SHARED
 
@@ -145,3 +151,84 @@ def test_page_lines_and_positions_equal_the_plain_reading(monkeypatch: pytest.Mo
         finally:
             doc.close()
     assert hyphens  # the line-end hyphen case is exercised
+
+
+# --- sandbox: the reply is read by its length, the child is reaped later -------------------------
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return False
+    return True
+
+
+def test_sandbox_returns_on_the_reply_and_reaps_the_child_later() -> None:
+    sandbox.reap(wait=True)
+    assert sandbox.run_isolated("x", lambda n: [os.getpid()] * n, 3)[0] != os.getpid()
+    (pid,) = sandbox._pending
+    assert sandbox.run_isolated("x", lambda: "second") == "second"  # the next call collects the first child
+    assert pid not in sandbox._pending or _exists(pid)
+    sandbox.reap(wait=True)
+    assert not sandbox._pending
+    assert not _exists(pid)
+
+
+def test_sandbox_outcomes_are_unchanged() -> None:
+    def fail() -> None:
+        raise CorruptInput("x: broken")
+
+    with pytest.raises(CorruptInput, match="x: broken"):
+        sandbox.run_isolated("x", fail)
+    with pytest.raises(sandbox.IsolatedFailure, match="ZeroDivisionError"):
+        sandbox.run_isolated("x", lambda: 1 // 0)
+    with pytest.raises(CorruptInput, match=r"crashed on this file \(exit status 3\)"):
+        sandbox.run_isolated("x", os._exit, 3)
+    with pytest.raises(CorruptInput, match=r"crashed on this file \(signal SIGKILL\)"):
+        sandbox.run_isolated("x", lambda: os.kill(os.getpid(), signal.SIGKILL))  # the child kills itself
+    sandbox.reap(wait=True)
+    assert not sandbox._pending
+
+
+class _Overstated(struct.Struct):
+    """A length header that promises more than the child then writes (a reply cut short)."""
+
+    def pack(self, *values: Any) -> bytes:
+        return super().pack(values[0] + 100)
+
+
+def test_sandbox_reply_cut_short_is_a_crash_not_a_garbled_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox, "_LENGTH", _Overstated("<Q"))
+    with pytest.raises(CorruptInput, match=r"crashed on this file \(exit status 0\)"):
+        sandbox.run_isolated("x", lambda: "result")
+    assert not sandbox._pending  # it was waited for, to read its exit status
+
+
+def test_sandbox_interrupted_wait_kills_the_child() -> None:
+    class Interrupted(Exception):
+        pass
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise Interrupted
+
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        pids.append(pid)
+        return pid
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(os, "fork", fork)
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            with pytest.raises(Interrupted):
+                sandbox.run_isolated("x", time.sleep, 30)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert pids and pids[0] not in sandbox._pending
+    assert not _exists(pids[0])  # killed and waited for
