@@ -48,7 +48,7 @@ _MIN_LETTERS = 40  # fewer printed letters than this (after stamps) = no usable 
 _MIN_VI_SHARE = 0.95  # measured: text pages 1.0; broken ToUnicode maps (laocai-kh-1105) 0.75-0.81
 
 
-@dataclass
+@dataclass(slots=True)  # one per printed line: slots make them smaller and quicker to build
 class _Raw:
     """A printed line with its extent in PDF points (y grows upwards)."""
 
