@@ -14,6 +14,7 @@ pdfium reports as U+FFFE is printed as "-" and ends the line, as on paper.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -21,7 +22,7 @@ from typing import Any, Literal
 import regex
 
 from ..errors import CorruptInput, EncryptedPdf, LimitExceeded, NoTextLayer
-from ..source import Line, SourceDoc, Table
+from ..source import Line, Origin, SourceDoc, Table
 from .glyphs import is_garbage, repair_pdf_pages  # here, not per read: a sandbox child re-imports
 from .layout import AUTHORITY, MOTTO, RECIPIENTS, TITLE_LINE
 from .text import bad_share, vietnamese_share
@@ -34,23 +35,25 @@ _PIECE = regex.compile(r"([^\r\n\ufffe]*)(\ufffe|\r\n|\r|\n|$)")
 _PAGE_NUMBER = regex.compile(r"^\s*(?:Trang\s+)?[-–]?\s*(?P<n>\d{1,4})\s*[-–]?\s*$")
 # E-signature stamps drawn as text on scanned PDFs: "SAO Y; CÔNG AN TỈNH LÂM ĐỒNG; 18/03/2026;
 # 08:32:14; +07:00" (lamdong-ttr-91), "Ký bởi: …", "Thời gian ký: …".
-_STAMP = regex.compile(
-    r"\d{1,2}:\d{2}:\d{2}|[+-]\d{2}:\d{2}\b|^\s*(?:Ký\s+bởi|Người\s+ký|Thời\s+gian\s+ký|Signed\s+by|"
-    r"Signature|Cơ\s+quan\s*:|Email\s*:)",
-    regex.IGNORECASE,
-)
+_STAMP_TIME = r"\d{1,2}:\d{2}:\d{2}|[+-]\d{2}:\d{2}\b"
+_STAMP_LABEL = r"(?:Ký\s+bởi|Người\s+ký|Thời\s+gian\s+ký|Signed\s+by|Signature|Cơ\s+quan\s*:|Email\s*:)"
+_STAMP = regex.compile(rf"{_STAMP_TIME}|^\s*{_STAMP_LABEL}", regex.IGNORECASE)
+# Its two halves, tested apart per line (``_is_stamp``): a time needs a ':', a label is only
+# looked for at the line's start, so most lines cost one ``in`` and one anchored match.
+_STAMP_TIME_RE = regex.compile(_STAMP_TIME)
+_STAMP_LABEL_RE = regex.compile(rf"\s*{_STAMP_LABEL}", regex.IGNORECASE)
 # "PHỤ LỤC", "Phụ lục I": an appendix title ends whatever block precedes it.
 _APPENDIX = regex.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục)\b")
 _MIN_LETTERS = 40  # fewer printed letters than this (after stamps) = no usable text on the page
 _MIN_VI_SHARE = 0.95  # measured: text pages 1.0; broken ToUnicode maps (laocai-kh-1105) 0.75-0.81
 
 
-@dataclass
+@dataclass(slots=True)  # one per printed line: slots make them smaller and quicker to build
 class _Raw:
     """A printed line with its extent in PDF points (y grows upwards)."""
 
     text: str
-    chars: list[int]  # char index of every character of ``text`` (-1 for characters we added)
+    chars: Sequence[int]  # char index of every character of ``text`` (-1 for characters we added)
     x0: float
     x1: float
     top: float
@@ -76,11 +79,18 @@ def needs_ocr(page_texts: Sequence[str]) -> list[int]:
     """
     out: list[int] = []
     for k, text in enumerate(page_texts, start=1):
-        kept = "\n".join(ln for ln in text.splitlines() if not _STAMP.search(ln))
-        letters = sum(map(str.isalpha, kept))
-        if letters < _MIN_LETTERS or bad_share(kept) > 0.01 or vietnamese_share(kept) < _MIN_VI_SHARE:
+        kept = "\n".join(ln for ln in text.splitlines() if not _is_stamp(ln))
+        counts = Counter(kept)  # one count of the page serves all three tests
+        letters = sum(n for ch, n in counts.items() if ch.isalpha())
+        if (letters < _MIN_LETTERS or bad_share(kept, counts) > 0.01
+                or vietnamese_share(kept, counts) < _MIN_VI_SHARE):
             out.append(k)
     return out
+
+
+def _is_stamp(line: str) -> bool:
+    """``_STAMP.search(line)``, cheaper: a time needs a ':', a label is anchored at the start."""
+    return _STAMP_LABEL_RE.match(line) is not None or (":" in line and _STAMP_TIME_RE.search(line) is not None)
 
 
 def _no_text_error(name: str, pages: int, garbled: bool) -> NoTextLayer:
@@ -187,31 +197,23 @@ def _read_page(pdf: Any, index: int, text: str | None = None) -> _Page:
                     if t.strip()]
         return pg
     raws: list[_Raw] = []
+    box = tp.get_charbox
     for m in _PIECE.finditer(text):
-        content, end = m.group(1), m.group(2)
-        start = m.start(1)
-        chars = list(range(start, start + len(content)))
+        content, end = m.group(1, 2)
         if end == "\ufffe":
-            content += "-"
-            chars.append(m.start(2))
-        if not content.strip():
-            if m.end() >= len(text):
-                break
-            continue
-        raws.append(_measure(tp, content.rstrip(), chars[: len(content.rstrip())]))
+            content += "-"  # the hyphen is pdfium's character right after the content
+        content = content.rstrip()
+        if content:
+            # the line's characters are one run of pdfium's indices: a range, not a list of them
+            start = m.start(1)
+            lb = box(start + len(content) - len(content.lstrip()))  # the first printed character
+            rb = box(start + len(content) - 1)
+            raws.append(_Raw(text=content, chars=range(start, start + len(content)), x0=lb[0], x1=rb[2],
+                             top=max(lb[3], rb[3]), bottom=min(lb[1], rb[1])))
         if m.end() >= len(text):
             break
     pg.lines = _drop_page_number(_merge_same_baseline(raws), pg.number, height)
     return pg
-
-
-def _measure(tp: Any, text: str, chars: list[int]) -> _Raw:
-    first = len(text) - len(text.lstrip())  # the first non-space character
-    last = len(text) - 1
-    lb = tp.get_charbox(chars[first])
-    rb = tp.get_charbox(chars[last])
-    return _Raw(text=text, chars=chars, x0=lb[0], x1=rb[2], top=max(lb[3], rb[3]),
-                bottom=min(lb[1], rb[1]))
 
 
 def _merge_same_baseline(raws: list[_Raw]) -> list[_Raw]:
@@ -226,7 +228,7 @@ def _merge_same_baseline(raws: list[_Raw]) -> list[_Raw]:
                 gap = r.x0 - p.x1
                 # a word space is ~0.25 em; the gap after a superscript mark is smaller
                 sep = "" if gap < 0.2 * max(p.top - p.bottom, r.top - r.bottom) else " "
-                out[-1] = _Raw(text=p.text + sep + r.text, chars=p.chars + [-1] * len(sep) + r.chars,
+                out[-1] = _Raw(text=p.text + sep + r.text, chars=list(p.chars) + [-1] * len(sep) + list(r.chars),
                                x0=p.x0, x1=r.x1, top=max(p.top, r.top), bottom=min(p.bottom, r.bottom))
                 continue
         out.append(r)
@@ -548,17 +550,18 @@ def _assemble(name: str, pages: list[_Page], found: list[_FoundTable], ocr: list
     for pg in pages:
         page_tables = sorted(by_page.get(pg.number, []), key=lambda t: -t.bbox[1])
         placed = [False] * len(page_tables)
+        origin: Origin = "ocr" if pg.ocr else "pdf"
         for ln in pg.lines:
-            if any(_inside(ln, t.bbox) for t in page_tables):
-                continue
-            for k, t in enumerate(page_tables):
-                if not placed[k] and ln.chars and ln.top < t.bbox[3]:
-                    counter = _place_table(tables, t, lines, counter)
-                    placed[k] = True
+            if page_tables:  # most pages have none: no per-line table test
+                if any(_inside(ln, t.bbox) for t in page_tables):
+                    continue
+                for k, t in enumerate(page_tables):
+                    if not placed[k] and ln.chars and ln.top < t.bbox[3]:
+                        counter = _place_table(tables, t, lines, counter)
+                        placed[k] = True
             counter += 1
             x0 = round(ln.x0 / pg.width, 4) if ln.chars and pg.width else None
-            lines.append(Line(ln.text, line=counter, page=pg.number, origin="ocr" if pg.ocr else "pdf", x0=x0,
-                              region=ln.region))
+            lines.append(Line(ln.text, line=counter, page=pg.number, origin=origin, x0=x0, region=ln.region))
         for k, t in enumerate(page_tables):
             if not placed[k]:
                 counter = _place_table(tables, t, lines, counter)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 
 import regex
 
@@ -50,25 +51,37 @@ def _utf16_by_nul_pattern(data: bytes) -> str | None:
     return None
 
 
-def bad_share(text: str) -> float:
-    """Share of characters that cannot appear in a printed document."""
+def bad_share(text: str, counts: Mapping[str, int] | None = None) -> float:
+    """Share of characters that cannot appear in a printed document.
+
+    ``counts``: ``Counter(text)`` when the caller has it (each distinct character tested once).
+    """
     if not text:
         return 0.0
+    if counts is not None:
+        return sum(n for ch, n in counts.items() if _BAD_CONTROL.match(ch)) / len(text)
     return len(_BAD_CONTROL.findall(text)) / len(text)
 
 
-def vietnamese_share(text: str) -> float:
+def vietnamese_share(text: str, counts: Mapping[str, int] | None = None) -> float:
     """Share of letters that belong to the Vietnamese alphabet (after composing, for scoring only).
 
     A combining mark left over after NFC (it did not attach to a vowel) counts as a foreign letter.
+    ``counts``: ``Counter(text)`` when the caller has it; text already in NFC (pdfium's, nearly
+    always) is scored from them. Each distinct character is lower-cased once: ``lower`` maps
+    character by character, its one context rule (final sigma) gives a foreign letter either way.
     """
-    composed = unicodedata.normalize("NFC", text).lower()
+    if unicodedata.is_normalized("NFC", text):
+        counts = counts if counts is not None else Counter(text)
+    else:
+        counts = Counter(unicodedata.normalize("NFC", text))
     good = bad = 0
-    for ch, n in Counter(composed).items():  # each distinct character judged once
-        if ch in _VI_LETTERS:
-            good += n
-        elif ch.isalpha() or unicodedata.combining(ch):
-            bad += n
+    for ch, n in counts.items():  # each distinct character judged once
+        for low in ch.lower():
+            if low in _VI_LETTERS:
+                good += n
+            elif low.isalpha() or unicodedata.combining(low):
+                bad += n
     total = good + bad
     return good / total if total else 0.0
 
