@@ -52,7 +52,8 @@ def run_with_pipeline(body: str, *args: str | Path) -> subprocess.CompletedProce
         "sys.argv = ['khparse', *sys.argv[1:]]\n"
         "main()\n"
     )
-    return subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, timeout=60)
+    # stdin empty, not inherited: a test reading '-' must not depend on how pytest was started
+    return subprocess.run([sys.executable, "-c", code, *map(str, args)], input=b"", capture_output=True, timeout=60)
 
 
 # --- version and help ------------------------------------------------------------------------
