@@ -159,7 +159,11 @@ def child(name: str, runs: int, with_ref: bool) -> dict[str, Any]:
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    # children too: PDF and DOCX are parsed in a forked, memory-capped child (khparse.sandbox)
+    # children too: PDF and DOCX are parsed in a forked, memory-capped child (khparse.sandbox),
+    # counted once reaped (the sandbox does not wait for a child's exit after its reply)
+    from khparse import sandbox
+
+    sandbox.reap(wait=True)
     peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     return {"times": times, "ref_times": ref_times, "peak_rss_mb": peak / 1024}

@@ -458,3 +458,30 @@ def run_khparse_env(env: dict[str, str], *args: str | os.PathLike[str], timeout:
     env = {**env, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}
     return subprocess.run([sys.executable, "-m", "khparse", *map(str, args)], capture_output=True, env=env,
                           timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def _fill_mib(n: int) -> int:
+    block = bytearray(n << 20)
+    for i in range(0, len(block), 4096):  # touch every page: resident, not just reserved
+        block[i] = 1
+    return len(block)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the sandbox forks")
+def test_peak_rss_counts_the_sandbox_child_of_the_last_file() -> None:
+    """The sandbox returns on the child's reply, before the child has exited: the worker's peak RSS
+    must still include that child (``RUSAGE_CHILDREN`` counts only reaped children)."""
+    from khparse import sandbox
+
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from test_batch import _fill_mib\n"
+        "from khparse import batch, sandbox\n"
+        "sandbox.run_isolated('x', _fill_mib, 300)\n"
+        "print(batch._peak_rss_kb() // 1024)\n"
+    )
+    assert sandbox.available()
+    r = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert int(r.stdout) >= 300

@@ -245,7 +245,11 @@ def _peak_rss_kb() -> int:
     except ImportError:  # not POSIX
         return 0
     # The PDF/DOCX back-ends run in forked sandbox children: the worker's footprint includes the
-    # largest of them (RUSAGE_CHILDREN's ru_maxrss is the peak of the biggest waited-for child).
+    # largest of them (RUSAGE_CHILDREN's ru_maxrss is the peak of the biggest waited-for child,
+    # so the child of the file just done, whose exit the sandbox does not wait for, is reaped first).
+    from . import sandbox
+
+    sandbox.reap(wait=True)
     return int(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 
