@@ -244,14 +244,11 @@ def _peak_rss_kb() -> int:
         import resource
     except ImportError:  # not POSIX
         return 0
-    # The PDF/DOCX back-ends run in forked sandbox children: the worker's footprint includes the
-    # largest of them (RUSAGE_CHILDREN's ru_maxrss is the peak of the biggest waited-for child,
-    # so the child of the file just done, whose exit the sandbox does not wait for, is reaped first).
+    # The PDF/DOCX back-ends run in sandbox children: the worker's footprint includes the largest
+    # of them, reaped or still serving (``sandbox.peak_rss_kib``).
     from . import sandbox
 
-    sandbox.reap(wait=True)
-    return int(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+    return int(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, sandbox.peak_rss_kib()))
 
 
 # --------------------------------------------------------------------------- planning the batch
@@ -401,6 +398,9 @@ def _worker_main(conn: Connection, fn: Callable[[FileTask], FileResult], max_tas
     """Worker loop: one task in, one result out, until told to stop or ``max_tasks`` are done."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _die_with_parent()
+    from . import sandbox
+
+    sandbox.reuse_worker(True)  # one sandbox child serves this worker's files (no fork per PDF)
     for _ in range(max_tasks):
         try:
             task = conn.recv()
