@@ -232,3 +232,51 @@ def test_sandbox_interrupted_wait_kills_the_child() -> None:
         signal.signal(signal.SIGALRM, old)
     assert pids and pids[0] not in sandbox._pending
     assert not _exists(pids[0])  # killed and waited for
+
+
+def _is_syllable_plain(word: str) -> bool:
+    """``syllables.is_syllable`` as it was: every onset of ONSETS tried in order."""
+    import unicodedata
+
+    from khparse.readers import syllables as sy
+
+    if not word or len(word) > 8:
+        return False
+    nfd = unicodedata.normalize("NFD", word.lower())
+    tones = [c for c in nfd if c in sy.TONES]
+    if len(tones) > 1:
+        return False
+    base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in sy.TONES))
+    if any(unicodedata.combining(c) for c in base):
+        return False
+    tone = sy.TONES[tones[0]] if tones else "ngang"
+    for onset in (*sy.ONSETS, ""):
+        if not base.startswith(onset):
+            continue
+        rhyme = base[len(onset):]
+        if onset == "gi" and rhyme == "":
+            rhyme = "i"
+        if sy._rhyme_ok(onset, rhyme, tone):
+            return True
+    return False
+
+
+def test_syllables_tried_by_onset_length_equal_trying_every_onset() -> None:
+    import itertools
+
+    import regex
+
+    from khparse.readers import syllables as sy
+
+    words = set()
+    for p in sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "corpus").glob("*.md")):
+        words |= set(regex.findall(r"[\p{L}\p{M}]+", p.read_text(encoding="utf-8", errors="replace")))
+    tones = ["", *sy.TONES]
+    for onset, rhyme, tone in itertools.product([*sy.ONSETS, ""], sorted(sy.RHYMES), tones):
+        words.add(onset + rhyme + tone)  # every onset with every rhyme and tone, valid or not
+    words |= {"gi", "gì", "quy", "ngh", "", "x" * 9, "GHI", "Nghiêng"}
+    valid = 0
+    for w in sorted(words):
+        assert sy.is_syllable.__wrapped__(w) == _is_syllable_plain(w), w
+        valid += _is_syllable_plain(w)
+    assert valid > 5000

@@ -43,6 +43,8 @@ uôc uôi uôm uôn uông uôt uơ
 """.split()
 RHYMES = frozenset(_RHYMES)
 STOP_CODAS = ("c", "ch", "p", "t")
+_ONSET_SET = frozenset(ONSETS)
+assert {len(o) for o in ONSETS} <= {1, 2, 3}  # is_syllable tries prefixes of these lengths
 _FRONT = ("i", "e", "ê", "y")  # vowels after which k/gh/ngh are written
 
 _WORD = regex.compile(r"[\p{L}\p{M}]+")
@@ -62,10 +64,12 @@ def is_syllable(word: str) -> bool:
     if any(unicodedata.combining(c) for c in base):
         return False  # a mark that no Vietnamese letter carries
     tone = TONES[tones[0]] if tones else "ngang"
-    for onset in (*ONSETS, ""):
-        if not base.startswith(onset):
+    # the onsets ``base`` starts with, longest first as in ONSETS (at most one of each length)
+    for n in (3, 2, 1, 0):
+        onset = base[:n]
+        if len(onset) != n or (n and onset not in _ONSET_SET):
             continue
-        rhyme = base[len(onset):]
+        rhyme = base[n:]
         if onset == "gi" and rhyme == "":
             rhyme = "i"  # gì, gỉ
         if _rhyme_ok(onset, rhyme, tone):
