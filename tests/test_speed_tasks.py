@@ -1,0 +1,139 @@
+"""Speed shortcuts of tasks, agencies and the writers (issue 5) give exactly what their plain form gives.
+
+Each fast path is held against the slow form it replaces, on real plans and on random or
+adversarial values, so an edit that breaks the proof (a new float field, a grammar that no
+longer needs its literal) fails here rather than changing outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import types
+import typing
+
+import pytest
+from pydantic import BaseModel, TypeAdapter
+
+from khparse.errors import KhparseError
+from khparse.models import Plan, Provenance, Target
+from khparse.pipeline import extract
+from khparse.writers import _floats_print_alike, _prints_alike, dump, dump_data
+from khparse_helpers import SAMPLES, SHARED, good_plan_data
+
+
+def _plain_json(plan: Plan) -> str:
+    """What ``dump(plan, "json")`` was before the fast path: ``json.dumps`` of the JSON data."""
+    return dump_data(plan.model_dump(mode="json"), "json")
+
+
+def _plans() -> list[Plan]:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent")
+    # the text-like corpus and seeds, and the sample plan as text, PDF and DOCX
+    files = [p for p in sorted((SHARED / "corpus").iterdir()) if p.suffix in (".md", ".json", ".txt")]
+    files += sorted((SHARED / "seeds").glob("*.txt")) + sorted(p for p in SAMPLES.iterdir() if p.suffix != ".md")
+    plans = []
+    for p in files:
+        try:
+            plans.append(extract(p, ocr="never"))
+        except KhparseError:
+            pass  # a legacy .doc without a converter, a scan without OCR: no plan to write
+    return plans
+
+
+def _with_floats(values: list[float], text: str = "Sở Nội vụ") -> Plan:
+    data = good_plan_data()
+    data["metadata"]["title"] = text
+    plan = Plan.model_validate(data)
+    plan.targets = [Target(id=str(i), section="1", indicator=text, comparator="=", value=v, value_text="1",
+                           value_max=v if i % 2 else None, raw=text, provenance=Provenance(line=1))
+                    for i, v in enumerate(values)]
+    return plan
+
+
+# --- writers.dump: pydantic's JSON writer instead of json.dumps(indent=2) -------------------------
+
+def _float_fields(model: type[BaseModel], seen: set[type[BaseModel]]) -> set[tuple[str, str]]:
+    """(model, field) of every float field reachable from ``model``."""
+    out: set[tuple[str, str]] = set()
+    if model in seen:
+        return out
+    seen.add(model)
+    for name, info in model.model_fields.items():
+        stack = [info.annotation]
+        while stack:
+            tp = stack.pop()
+            if tp is float:
+                out.add((model.__name__, name))
+            elif isinstance(tp, type) and issubclass(tp, BaseModel):
+                out |= _float_fields(tp, seen)
+            elif isinstance(tp, types.UnionType) or typing.get_origin(tp) is not None:
+                stack += typing.get_args(tp)
+    return out
+
+
+def test_the_float_check_sees_every_float_field() -> None:
+    # _floats_print_alike reads exactly these; a new float field must be added there too
+    assert _float_fields(Plan, set()) == {("Plan", "confidence"), ("SourceInfo", "ocr_confidence"),
+                                          ("Target", "value"), ("Target", "value_max")}
+    assert not _floats_print_alike(_with_floats([1.0, 2e-5]))
+    plan = Plan.model_validate(good_plan_data())
+    plan.source.ocr_confidence = 1e-7
+    assert not _floats_print_alike(plan)
+
+
+def test_pydantic_json_is_json_dumps_on_real_plans() -> None:
+    plans = _plans()
+    assert len(plans) > 15
+    for plan in plans:
+        assert _floats_print_alike(plan)
+        assert plan.model_dump_json(indent=2) + "\n" == _plain_json(plan)
+        assert dump(plan, "json") == _plain_json(plan)
+
+
+def test_pydantic_json_prints_floats_as_repr_where_the_check_lets_it() -> None:
+    rnd = random.Random(5)
+    values = [rnd.uniform(-1, 1) * 10.0 ** rnd.randint(-12, 308) for _ in range(20000)]
+    values += [10.0 ** k for k in range(-12, 309)] + [0.0, -0.0, 1e-4, 9.999999999999999e-05, 1e16, 1e-10]
+    values += [i / 100 for i in range(-2000, 20000)] + [float(i) for i in range(0, 100000, 7)]
+    alike = [v for v in values if _prints_alike(v)]
+    assert len(alike) > 30000 and 1e-4 in alike and 9.999999999999999e-05 not in alike
+    # pydantic's float writer, on all of them at once, then inside a plan
+    assert TypeAdapter(list[float]).dump_json(alike, indent=2).decode() == json.dumps(alike, indent=2)
+    plan = _with_floats(rnd.sample(alike, 2000))
+    assert plan.model_dump_json(indent=2) + "\n" == _plain_json(plan)
+
+
+@pytest.mark.parametrize("value", [1e-5, -3.5e-7, 2e-9, 5e-324, 1e-300])
+def test_floats_pydantic_prints_otherwise_take_the_plain_path(value: float) -> None:
+    plan = _with_floats([1.5, value])
+    assert dump(plan, "json") == _plain_json(plan)
+    assert f"{value!r}" in dump(plan, "json")
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_nan_and_inf_are_still_refused(value: float) -> None:
+    with pytest.raises(ValueError):
+        dump(_with_floats([value]), "json")
+
+
+def test_pydantic_json_escapes_every_character_as_json_does() -> None:
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    rnd = random.Random(6)
+    text = "".join(chars[:0x3000]) + "".join(rnd.choices(chars, k=20000)) + '"\\/\u2028\u2029\ufeff\x7f\x85'
+    plan = _with_floats([1.0], text)
+    assert plan.model_dump_json(indent=2) + "\n" == _plain_json(plan)
+    assert dump(plan, "json") == _plain_json(plan)
+
+
+def test_a_lone_surrogate_is_passed_on_as_before() -> None:
+    plan = _with_floats([1.0], "Sở \ud800 Nội vụ")
+    assert dump(plan, "json") == _plain_json(plan)
+    assert json.loads(dump(plan, "json"))["metadata"]["title"] == "Sở \ud800 Nội vụ"
+
+
+def test_yaml_is_unchanged() -> None:
+    plan = Plan.model_validate(good_plan_data())
+    assert dump(plan, "yaml") == dump_data(plan.model_dump(mode="json"), "yaml")
