@@ -16,8 +16,10 @@ import typing
 import pytest
 from pydantic import BaseModel, TypeAdapter
 
+from khparse import tasks
 from khparse.errors import KhparseError
 from khparse.models import Plan, Provenance, Target
+from khparse.normalize import clean, collapse
 from khparse.pipeline import extract
 from khparse.writers import _floats_print_alike, _prints_alike, dump, dump_data
 from khparse_helpers import SAMPLES, SHARED, good_plan_data
@@ -137,3 +139,44 @@ def test_a_lone_surrogate_is_passed_on_as_before() -> None:
 def test_yaml_is_unchanged() -> None:
     plan = Plan.model_validate(good_plan_data())
     assert dump(plan, "yaml") == dump_data(plan.model_dump(mode="json"), "yaml")
+
+
+# --- tasks.find_timeline: no search without a closing word, and from the sixth word before it ----
+
+def _real_text() -> str:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent")
+    files = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "corpus").glob("*.md"))
+    return clean("\n".join(p.read_text(encoding="utf-8", errors="replace") for p in files))
+
+
+def _plain_timeline(text: str) -> str | None:
+    m = tasks.TIMELINE_RE.search(text)
+    return collapse(m.group(0)) if m else None
+
+
+# Pieces of deadlines, spaced in every way the grammar's \s+ allows, and words that look like them.
+_TIMELINE_BITS = ["Định kỳ", "định  kỳ", "chậm nhất", "Chậm\u00a0nhất là", "chậm nhất\ttrước", "hoàn thành trong",
+                  "Hoàn thành trước", "xong trong", "Xong", "trước", "Trước", "trong", "Trong", "ngày 10/12",
+                  "ngày  5 / 6 / 2024", "tháng 6", "tháng 6/2024", "tháng 12 năm 2025", "Quý II/2026", "quý 3",
+                  "quý IV năm 2026", "năm 2024", "hằng năm", "hàng quý", "hàngngày", "năm", "ngày", "Quý",
+                  "\n", "  ", " ", ", ", "2024", "x"]
+
+
+def test_find_timeline_is_the_plain_search() -> None:
+    big = _real_text()
+    rnd = random.Random(7)
+    found = 0
+    for _ in range(6000):
+        i = rnd.randrange(len(big))
+        t = big[i:i + rnd.randrange(1, 1500)]
+        if rnd.random() < 0.6:  # splice deadline pieces into the real text
+            k = rnd.randrange(len(t) + 1)
+            t = t[:k] + "".join(rnd.choice(_TIMELINE_BITS) + rnd.choice(["", " ", "  ", "\n"])
+                                for _ in range(rnd.randrange(1, 9))) + t[k:]
+        plain = _plain_timeline(t)
+        assert tasks.find_timeline.__wrapped__(t) == plain, t
+        found += plain is not None
+    assert found > 1000
+    assert tasks.find_timeline.__wrapped__("Định kỳ chậm nhất là  tháng 6/2024") == "Định kỳ chậm nhất là tháng 6/2024"
+    assert tasks._timeline_floor("không có thời hạn") is None
