@@ -7,6 +7,7 @@ longer needs its literal) fails here rather than changing outputs.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -16,10 +17,10 @@ import typing
 import pytest
 from pydantic import BaseModel, TypeAdapter
 
-from khparse import tasks
+from khparse import agencies, tasks
 from khparse.errors import KhparseError
 from khparse.models import Plan, Provenance, Target
-from khparse.normalize import clean, collapse
+from khparse.normalize import _OLD_TONE, clean, collapse, new_tone
 from khparse.pipeline import extract
 from khparse.writers import _floats_print_alike, _prints_alike, dump, dump_data
 from khparse_helpers import SAMPLES, SHARED, good_plan_data
@@ -30,6 +31,7 @@ def _plain_json(plan: Plan) -> str:
     return dump_data(plan.model_dump(mode="json"), "json")
 
 
+@functools.cache
 def _plans() -> list[Plan]:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent")
@@ -180,3 +182,29 @@ def test_find_timeline_is_the_plain_search() -> None:
     assert found > 1000
     assert tasks.find_timeline.__wrapped__("Định kỳ chậm nhất là  tháng 6/2024") == "Định kỳ chậm nhất là tháng 6/2024"
     assert tasks._timeline_floor("không có thời hạn") is None
+
+
+# --- agencies.canonical: new_tone and each expansion only where their letters occur ------------
+
+def _plain_canonical(name: str) -> str:
+    s = new_tone(collapse(name))
+    for _literal, rx, repl in agencies._EXPANSIONS:
+        s = rx.sub(repl, s)
+    return s
+
+
+def test_canonical_skips_only_what_cannot_change() -> None:
+    assert all(len(k) == 2 for k in _OLD_TONE)  # the pre-check is a pair of letters
+    assert all(agencies._OLD_TONE_PAIR.search(k) for k in _OLD_TONE)
+    for literal, rx, _repl in agencies._EXPANSIONS:
+        assert literal in rx.pattern.replace("\\b", "")
+    big = _real_text()
+    rnd = random.Random(8)
+    names = [big[i:i + rnd.randrange(1, 120)] for i in (rnd.randrange(len(big)) for _ in range(20000))]
+    names += [a.name for plan in _plans()[:8] for a in plan.agencies]
+    names += ["Sở Văn hoá", "UỶ BAN", "Uỷ ban MTTQ", "UBMTTQ tỉnh", "VP UBND", "BHXH tỉnh", "quý", "Quỹ", "HOÁ"]
+    changed = 0
+    for n in names:
+        assert agencies.canonical.__wrapped__(n) == _plain_canonical(n), n
+        changed += _plain_canonical(n) != collapse(n)
+    assert changed > 500

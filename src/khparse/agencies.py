@@ -15,7 +15,7 @@ from functools import lru_cache
 import regex
 
 from .models import Agency, AgencyKind, Task
-from .normalize import collapse, fold, new_tone
+from .normalize import _OLD_TONE, collapse, fold, new_tone
 
 # --- grammar ----------------------------------------------------------------------------------
 # Words that begin an agency name (case matters: "Ban Dân tộc" is a head, "ban" in "sở, ban,
@@ -175,15 +175,21 @@ def _split_agencies(text: str, prose: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
-# Abbreviations expanded by ``canonical``, in this order (compiled once: it runs per agency).
-_EXPANSIONS = [(regex.compile(p), r) for p, r in (
-    (r"\bUBND\b", "Ủy ban nhân dân"),
-    (r"\bUBMTTQ\b|\bUBMT\b", "Ủy ban Mặt trận"),
-    (r"\bMTTQ\b", "Mặt trận Tổ quốc"),
-    (r"\bBHXH\b", "Bảo hiểm xã hội"),
-    (r"\bVP\b", "Văn phòng"),
-    (r"\bUỷ\b", "Ủy"),
+# Abbreviations expanded by ``canonical``, in this order (compiled once: it runs per agency), each
+# with the literal every match of it contains, so a name without it skips the substitution.
+_EXPANSIONS = [(literal, regex.compile(p), r) for literal, p, r in (
+    ("UBND", r"\bUBND\b", "Ủy ban nhân dân"),
+    ("UBMT", r"\bUBMTTQ\b|\bUBMT\b", "Ủy ban Mặt trận"),
+    ("MTTQ", r"\bMTTQ\b", "Mặt trận Tổ quốc"),
+    ("BHXH", r"\bBHXH\b", "Bảo hiểm xã hội"),
+    ("VP", r"\bVP\b", "Văn phòng"),
+    ("Uỷ", r"\bUỷ\b", "Ủy"),
 )]
+# ``new_tone`` rewrites only the vowel pairs of its table ("oá", "uỷ"), and its grammar is tried at
+# every word (the costliest step here): a name with no such pair (most) skips it. A superset of
+# the pairs: any first letter of one followed by any second letter of one (tests/test_speed_tasks.py).
+_OLD_TONE_PAIR = regex.compile("[" + "".join(sorted({k[0] for k in _OLD_TONE})) + "]["
+                               + "".join(sorted({k[1] for k in _OLD_TONE})) + "]")
 
 
 @lru_cache(maxsize=8192)
@@ -191,9 +197,12 @@ def canonical(name: str) -> str:
     """Canonical full name: "UBND" expanded, new-style tone placement, whitespace collapsed.
 
     Cached: ``build_agencies`` keys every lead and partner of every task, mostly the same few."""
-    s = new_tone(collapse(name))
-    for rx, repl in _EXPANSIONS:
-        s = rx.sub(repl, s)
+    s = collapse(name)
+    if _OLD_TONE_PAIR.search(s):
+        s = new_tone(s)
+    for literal, rx, repl in _EXPANSIONS:
+        if literal in s:
+            s = rx.sub(repl, s)
     return s
 
 
