@@ -15,6 +15,7 @@ import types
 import typing
 
 import pytest
+import regex
 from pydantic import BaseModel, TypeAdapter
 
 from khparse import agencies, tasks
@@ -208,3 +209,53 @@ def test_canonical_skips_only_what_cannot_change() -> None:
         assert agencies.canonical.__wrapped__(n) == _plain_canonical(n), n
         changed += _plain_canonical(n) != collapse(n)
     assert changed > 500
+
+
+# --- agencies.word_trie: the heads and verbs as tries instead of alternations sorted longest first ----
+
+def _sorted_alternation(words: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def _plain(pattern: regex.Pattern[str], words: tuple[str, ...]) -> regex.Pattern[str]:
+    """``pattern`` with its trie of ``words`` written back as the sorted alternation it replaces."""
+    trie = agencies.word_trie(words)
+    assert trie in pattern.pattern
+    return regex.compile(pattern.pattern.replace(trie, _sorted_alternation(words)), pattern.flags)
+
+
+def test_word_trie_is_the_sorted_alternation() -> None:
+    words = ("a", "ab", "abc", "abd", "b", "ba", "x y", "x", "x yz", "ư", "ưu", "(", "a.b")
+    fast = regex.compile(f"(?:{agencies.word_trie(words)})(?![a-z])")
+    slow = regex.compile(f"{_sorted_alternation(words)}(?![a-z])")
+    rnd = random.Random(9)
+    for _ in range(20000):
+        t = "".join(rnd.choice("abcdxyzưu (.") for _ in range(rnd.randrange(12)))
+        assert [m.span() for m in fast.finditer(t)] == [m.span() for m in slow.finditer(t)], t
+        assert (fast.fullmatch(t) is None) == (slow.fullmatch(t) is None), t
+
+
+def test_head_and_verb_grammars_are_their_plain_forms() -> None:
+    plain = {
+        "head": (agencies._HEAD_RE, _plain(agencies._HEAD_RE, agencies.HEADS)),
+        "verb": (agencies._VERB_RE, _plain(agencies._VERB_RE, agencies.VERBS)),
+        "and": (agencies._AND_RE, _plain(agencies._AND_RE, agencies.HEADS)),
+    }
+    big = _real_text()
+    rnd = random.Random(10)
+    words = [*agencies.HEADS, *agencies.VERBS, "Lãnh đạo Sở", "Lãnh đạo, chỉ đạo", "Tổ chức", "Tổ công tác",
+             "phòng Quản lý", " và ", " cùng ", "các sở", "Bộ Chỉ huyện", "Sởi"]
+    words += [f" {conj} {h}" for conj in ("và", "cùng") for h in agencies.HEADS]  # "… và Sở Y tế"
+    hits = dict.fromkeys(plain, 0)
+    for _ in range(8000):
+        i = rnd.randrange(len(big))
+        t = big[i:i + rnd.randrange(1, 200)]
+        k = rnd.randrange(len(t) + 1)
+        word = rnd.choice(words) + rnd.choice(["", " ", ",", "x", " A", "\n"])
+        t = rnd.choice(["", " "]) + t[:k] + word + t[k:] if rnd.random() < 0.5 else word + t[k:]  # heads: at the start
+        for name, (fast, slow) in plain.items():
+            spans = [m.span() for m in slow.finditer(t)]
+            assert [m.span() for m in fast.finditer(t)] == spans, (name, t)
+            assert (fast.fullmatch(t.strip()) is None) == (slow.fullmatch(t.strip()) is None), (name, t)
+            hits[name] += bool(spans)
+    assert min(hits.values()) > 500, hits

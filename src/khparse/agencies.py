@@ -34,7 +34,36 @@ HEADS = (
     "Các xã", "Thường trực", "Người đứng đầu", "Chủ nhiệm", "Trưởng Đoàn", "Tổ trưởng", "Trưởng ban", "Chi nhánh", "Hạt kiểm lâm", "Kiểm lâm",
     "Văn phòng Tỉnh ủy", "Bưu điện", "Tạp chí", "Thông tấn xã", "Nhà xuất bản", "Viettel", "VNPT", "Agribank", "Doanh nghiệp", "Các doanh nghiệp",
 )
-_HEAD_RE = regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in sorted(HEADS, key=len, reverse=True))
+
+_Trie = dict[str, "_Trie"]
+
+
+def word_trie(words: Iterable[str]) -> str:
+    """A pattern for "any of ``words``, the longest that lets the rest match", written as a trie.
+
+    It matches exactly what the alternation of the words sorted longest first matches, with the
+    same preference (where one word is a prefix of another, the longer is tried first; no two other
+    words can both match at one place), but the engine tries one branch per distinct next letter
+    instead of every word in turn: ~3x faster for the ~100 heads or verbs (tests/test_speed_tasks.py).
+    """
+    root: _Trie = {}
+    for w in words:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}  # a word ends here
+
+    def emit(node: _Trie) -> str:
+        branches = [regex.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # greedy: the longer word first
+
+    return emit(root)
+
+
+_HEAD_RE = regex.compile(r"^(?:" + word_trie(HEADS)
                          + r"|Lãnh\s+đạo(?=\s+(?:\p{Lu}|các\s))"  # "Lãnh đạo Sở Y tế", not the verb "Lãnh đạo, chỉ đạo"
                          r"|Tổ(?!\s+chức\b)"  # "Tổ công tác", "Tổ đảng", not the verb "Tổ chức"
                          r"|phòng(?=\s+\p{Lu}))(?![\p{L}])")  # "Giao phòng Quản lý Công nghiệp"
@@ -58,8 +87,7 @@ VERBS = (
     "được", "trong", "để", "nhằm", "theo", "thuộc phạm vi", "đề nghị", "tại", "cho", "về", "là", "mở", "xử lý",
     "ký", "thu hút", "vận hành", "chấp hành", "thanh tra", "điều tra", "truy quét", "ngăn chặn", "giải quyết",
 )
-_VERB_RE = regex.compile(r"\s(?:" + "|".join(regex.escape(v) for v in sorted(VERBS, key=len, reverse=True))
-                         + r")(?![\p{L}])")
+_VERB_RE = regex.compile(r"\s(?:" + word_trie(VERBS) + r")(?![\p{L}])")
 # Words that may follow "trong/theo/tại/cho/về" inside a name: "trên địa bàn tỉnh", "có liên quan".
 _KEEP_AFTER = regex.compile(r"^\s(?:trên\s+địa\s+bàn|có\s+liên\s+quan|liên\s+quan|thuộc\s+tỉnh|của\s+tỉnh|"
                             r"cấp\s+(?:tỉnh|huyện|xã)|các\s+cấp)")
