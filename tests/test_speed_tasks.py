@@ -259,3 +259,58 @@ def test_head_and_verb_grammars_are_their_plain_forms() -> None:
             assert (fast.fullmatch(t.strip()) is None) == (slow.fullmatch(t.strip()) is None), (name, t)
             hits[name] += bool(spans)
     assert min(hits.values()) > 500, hits
+
+
+# --- agencies.clean_item: each clean-up only where it can find something --------------------------
+
+def _plain_clean_item(s: str) -> str:
+    s = collapse(s)
+    s = agencies._LEAD_CONJ.sub("", s)
+    s = agencies._TRAIL_DOTS.sub("", s)
+    s = agencies._TRAIL_CHU_TRI.sub("", s)
+    s = s.strip(" .;:,-–")
+    s = agencies._TRAIL_VERB.sub("", s)
+    if agencies._CAC_LOWER.match(s) or (s.startswith("Các ") and agencies._COLLECTIVE_START.match(s)):
+        s = "c" + s[1:]
+    return s
+
+
+_ITEM_ENDS = ["", ".", "..", " ...", "…", "\n…", " …\n", " chủ trì", " chủ  trì.", " chủ trì ;", "\nchủ trì,",
+              " thực hiện", " triển\nkhai", " thực hiện\n…", "\n", " -", ":", " trì"]
+_ITEM_STARTS = ["", "và ", "cùng  ", "với\n", "hoặc ", "Các sở", "Các Sở", "và", "vàng ", " "]
+
+
+def test_clean_item_is_its_plain_form() -> None:
+    big = _real_text()
+    rnd = random.Random(11)
+    changed = 0
+    for _ in range(20000):
+        i = rnd.randrange(len(big))
+        s = rnd.choice(_ITEM_STARTS) + big[i:i + rnd.randrange(0, 80)]
+        s += "".join(rnd.choice(_ITEM_ENDS) for _ in range(rnd.randrange(3)))
+        plain = _plain_clean_item(s)
+        assert agencies.clean_item(s) == plain, s
+        changed += plain != collapse(s).strip(" .;:,-–")
+    assert changed > 5000
+
+
+# --- tasks._labelled: further labels on a line only where a ":" follows a ";" or "." ---------------
+
+def test_no_later_label_without_a_colon_after_a_separator() -> None:
+    big = _real_text()
+    labels = ["Cơ quan phối hợp:", "; cơ quan phối hợp: Sở Y tế", ". Thời gian thực hiện: Năm 2025", "; Sản phẩm :",
+              ";phối hợp:", ". Thời hạn:", "Tiến độ:", ":", ";", ".", "; kết quả đầu ra:"]
+    rnd = random.Random(12)
+    lines = [ln for ln in big.splitlines() if ":" in ln]
+    found = skipped = 0
+    for _ in range(20000):
+        t = rnd.choice(lines)
+        for _ in range(rnd.randrange(3)):
+            k = rnd.randrange(len(t) + 1)
+            t = t[:k] + rnd.choice(labels) + t[k:]
+        hit = any(later.search(t) for _role, _label, later in tasks._LATER_LABELS)
+        if not tasks._may_have_later_label(t):
+            assert not hit, t
+            skipped += 1
+        found += hit
+    assert found > 2000 and skipped > 2000
