@@ -16,13 +16,16 @@ import typing
 
 import pytest
 import regex
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from khparse import agencies, tasks
+from khparse import agencies, pipeline, tasks
 from khparse.errors import KhparseError
-from khparse.models import Plan, Provenance, Target
+from khparse.models import Plan, Provenance, Section, Target
 from khparse.normalize import _OLD_TONE, clean, collapse, new_tone
-from khparse.pipeline import extract
+from khparse.pipeline import build_plan, extract
+from khparse.readers import read
+from khparse.sections import build_skeleton
+from khparse.structure import Node
 from khparse.writers import _floats_print_alike, _prints_alike, dump, dump_data
 from khparse_helpers import SAMPLES, SHARED, good_plan_data
 
@@ -314,3 +317,29 @@ def test_no_later_label_without_a_colon_after_a_separator() -> None:
             skipped += 1
         found += hit
     assert found > 2000 and skipped > 2000
+
+
+# --- pipeline.build_plan: the sections validated with the plan, from plain data --------------------
+
+def _plain_section(node: Node) -> Section:
+    text = "\n".join(b.text for b in node.own_blocks())
+    return Section(id=node.id, level=node.level, number=node.number, heading=node.heading, text=text,
+                   children=[_plain_section(c) for c in node.children], provenance=node.head.provenance())
+
+
+def test_sections_from_plain_data_are_the_models_built_one_by_one() -> None:
+    doc = read(SAMPLES / "kh-30-bacgiang.txt", None)
+    plan = build_plan(doc)
+    plain = [_plain_section(n) for n in build_skeleton(doc).roots]
+    assert len(plain) >= 3 and plan.sections == plain
+    assert all(isinstance(s, Section) for s in plan.sections)
+    assert plan.model_dump_json() == plan.model_copy(update={"sections": plain}).model_dump_json()
+
+
+def test_a_bad_section_is_still_refused() -> None:
+    doc = read(SAMPLES / "kh-30-bacgiang.txt", None)
+    data = dict(build_plan(doc))
+    data["sections"] = [pipeline._section(n) for n in build_skeleton(doc).roots]
+    data["sections"][0]["children"][0]["level"] = 0
+    with pytest.raises(ValidationError, match="level"):
+        Plan.model_validate(data)
