@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
+
+from pydantic_core import PydanticSerializationError
 
 from .errors import OutputError
 from .models import Plan
@@ -41,7 +44,33 @@ def dump_data(data: Any, fmt: Format) -> str:
     return text
 
 
+# pydantic's JSON writer prints 1e-05 as "0.00001" and 1e-07 as "1e-7" where ``json`` (float repr)
+# prints "1e-05", "1e-07", and NaN/inf as null where ``json`` refuses them; every other float it
+# prints as repr does (tests/test_speed_tasks.py holds this on random floats of every magnitude).
+_REPR_ALIKE_MIN = 1e-4
+
+
+def _prints_alike(x: float | None) -> bool:
+    return x is None or x == 0 or _REPR_ALIKE_MIN <= abs(x) < math.inf
+
+
+def _floats_print_alike(plan: Plan) -> bool:
+    """The plan's floats (tests hold that these are all of the models' float fields) are ones
+    pydantic's JSON writer prints exactly as ``json.dumps`` does."""
+    floats = [plan.confidence, plan.source.ocr_confidence]
+    for t in plan.targets:
+        floats += (t.value, t.value_max)
+    return all(map(_prints_alike, floats))
+
+
 def dump(plan: Plan, fmt: Format) -> str:
+    """As ``dump_data`` of the plan's JSON data; JSON through pydantic's own writer when it gives
+    the same bytes (~6x faster than ``json.dumps`` with ``indent``, which is pure Python)."""
+    if fmt == "json" and _floats_print_alike(plan):
+        try:
+            return plan.model_dump_json(indent=2) + "\n"
+        except PydanticSerializationError:
+            pass  # e.g. a lone surrogate, which ``json.dumps`` passes on as before
     return dump_data(plan.model_dump(mode="json"), fmt)
 
 
