@@ -294,3 +294,15 @@ def test_a_text_kept_as_is_is_its_split_join(text: str) -> None:
         assert " ".join(text.split()) == text
     else:
         assert text in ("a  b", "a\tb", "a\u3000b", "a\x1cb", "a \u2028 b")
+
+
+def test_closing_lines_start_as_split_regions_expects() -> None:
+    from khparse import sections as S
+
+    seen = 0
+    texts = [ln.text for _, lines in _cases() for ln in lines] + ["  Nơi nhận:", "\x1cTM. ỦY BAN", " KT. CHỦ TỊCH"]
+    for t in texts:
+        if S.CLOSING_RE.match(t) or S._NOI_NHAN.match(t):
+            seen += 1
+            assert not (t[:1].isalpha() and t[:1] not in S._CLOSING_FIRST), t
+    assert seen > 20
