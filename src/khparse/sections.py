@@ -172,6 +172,11 @@ def split_regions(lines: list[Line]) -> Regions:
     appendix: list[Line] = []
     cut = None
     for i, ln in enumerate(body):
+        # a closing line starts with N, T, K, Q or a space: other lines are never asked (the
+        # first character is a letter, so it cannot be one of the engine's spaces either)
+        first = ln.text[:1]
+        if first.isalpha() and first not in _CLOSING_FIRST:
+            continue
         # "Nơi nhận:" is unmistakable anywhere past the opening; a bare TM./KT. line only late
         # (past 30 % any closing line counts, so "Nơi nhận" need not be asked about there)
         late = i >= len(body) * 0.3
@@ -217,6 +222,7 @@ _SENTENCE_END = regex.compile(
 
 # "Nơi nhận" opening a line (compiled once: tested on every body line).
 _NOI_NHAN = regex.compile(r"^\s*Nơi\s+nhận")
+_CLOSING_FIRST = frozenset("NTKQ")  # what CLOSING_RE (and _NOI_NHAN) can start with after its spaces
 _RUN_IN_BULLET = regex.compile(r"\s[-–+]\s(?=\p{Lu})")
 _HEADING_PUNCT = regex.compile(r"[.;:(]")
 _HYPHEN_NAME_END = regex.compile(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)$")

@@ -1,0 +1,308 @@
+"""Speed shortcuts of the section skeleton (issue 5) give exactly what the plain forms they replace
+give: ``paragraphs`` (one ``clean`` per document, split cues searched once, per-line grammar facts
+worked out once and only for the lines that can match), on real documents of every reader and on
+the same lines with characters inserted that the shortcuts' proofs are about (NULs, odd spaces,
+stray marks, line breaks inside a line).
+
+Each plain form below is the code the shortcut replaced, kept here verbatim, so a later edit of a
+grammar that breaks a shortcut's proof fails here rather than changing outputs.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from dataclasses import replace
+from functools import cache
+from itertools import pairwise
+
+import pytest
+
+from khparse import paragraphs as P
+from khparse.normalize import clean
+from khparse.readers import read
+from khparse.source import Line
+from khparse.structure import Block
+from khparse_helpers import SAMPLES, SHARED
+
+# A text seed, portal exports (flattened headers), Markdown, DOCX (paragraphs layout), a PDF with
+# positions and regions, and the PDF with appendix tables.
+_DOCS = [
+    "seeds/000_07b9a62f9f13f5aa.txt", "seeds/001_d2697e7322ee9a2c.txt",
+    "corpus/tvpl-trunc-hcm-kh-4266.json", "corpus/tvpl-trunc-camau-kh-86.json",
+    "corpus/ddqh-kh-3260-nq57-2025.md", "corpus/chinhphu-nq-03-nq-cp-2025-ctrhd-nq57.md",
+    "corpus/laocai-kh-1105-dkt-vlncn-2026.companion.txt", "corpus/lamdong-kh-ubnd-cchc-2026.docx",
+    "pdf/kh-30-bacgiang.pdf", "pdf/kh-30-bacgiang-appendix.pdf", "corpus/lamdong-bc-329-cchc-2025.pdf",
+]
+# What the proofs are about: NULs (the joined texts' separator), spaces Python's str.strip and the
+# engine disagree on (\x1c-\x1f), other odd spaces, marks with nothing to sit on, invisible
+# characters, bullets, rule characters, a lone lettered marker.
+_ODD = ["\x00", "\x1c", "\x1f", "\t", "\u2028", "\u3000", "\u00a0", "  ", "\u0301", "\u200b", "\ufeff",
+        "-", "—", "|", ".", ")", "a)", "II.", "1.1.", ":", " ", "\x85", "Đ", "đ", "(", "“"]
+
+
+def _lines(rel: str) -> list[Line]:
+    path = SHARED / rel
+    if not path.exists():
+        pytest.skip(f"../shared/{rel} is absent")
+    return list(read(path).lines)
+
+
+@cache
+def _all_lines() -> tuple[tuple[str, tuple[Line, ...]], ...]:
+    docs = [(rel, tuple(_lines(rel))) for rel in _DOCS]
+    docs.append(("sample", tuple(read(next(SAMPLES.glob("*.txt"))).lines)))
+    return tuple(docs)
+
+
+def _mutated(lines: tuple[Line, ...], seed: int) -> list[Line]:
+    """The lines with odd characters put at starts, ends and inside, some lines split or joined
+    by a line break, and a few blank lines added or dropped."""
+    rnd = random.Random(seed)
+    out: list[Line] = []
+    for ln in lines:
+        t = ln.text
+        r = rnd.random()
+        if r < 0.15:
+            t = rnd.choice(_ODD) + t
+        elif r < 0.3:
+            t = t + rnd.choice(_ODD)
+        elif r < 0.4 and t:
+            k = rnd.randrange(len(t))
+            t = t[:k] + rnd.choice(_ODD) + t[k:]
+        elif r < 0.45:
+            t = rnd.choice(_ODD)
+        elif r < 0.48:
+            t = ""
+        out.append(replace(ln, text=t))
+    if seed % 3 == 0 and out:  # a line break inside a line: clean() must run line by line
+        k = rnd.randrange(len(out))
+        out[k] = replace(out[k], text=out[k].text + "\nxã hội")
+    return out
+
+
+def _cases() -> list[tuple[str, list[Line]]]:
+    cases = []
+    for rel, lines in _all_lines():
+        cases.append((rel, list(lines)))
+        cases += [(f"{rel}~{seed}", _mutated(lines, seed)) for seed in range(4)]
+    return cases
+
+
+# --- plain forms (the code before the shortcuts) ------------------------------------------------
+
+
+def _split_inline_plain(line: Line) -> list[Line]:
+    text = line.text
+    if len(text) < 8:
+        return [line]
+    parts: list[str] = []
+    last = 0
+    for m in P._INLINE_SPLIT.finditer(text):
+        parts.append(text[last:m.start()])
+        if m.group(0).strip():
+            parts.append(m.group(0).strip())
+        last = m.end()
+    parts.append(text[last:])
+    parts = [p.strip() for p in parts if p.strip()]
+    if len(parts) <= 1:
+        return [line]
+    return [replace(line, text=p) for p in parts]
+
+
+def _logical_lines_plain(lines: list[Line]) -> list[Line]:
+    cleaned = [replace(ln, text=clean(ln.text).rstrip()) for ln in lines]
+    nonblank = [ln for ln in cleaned if ln.text.strip()]
+    blanks = len(cleaned) - len(nonblank)
+    if blanks and blanks < 0.6 * len(nonblank):
+        marked: list[Line] = []
+        gap = False
+        for ln in cleaned:
+            if not ln.text.strip():
+                gap = True
+                continue
+            marked.append(replace(ln, gap_before=True) if gap and marked else ln)
+            gap = False
+        nonblank = marked
+    out: list[Line] = []
+    for ln in nonblank:
+        if P.PAGE_NUMBER_RE.match(ln.text) and ln.region == "body":
+            continue
+        if ln.origin == "docx":
+            out.append(ln)
+            continue
+        out.extend(_split_inline_plain(ln))
+    return out
+
+
+def _fill(line: Line, wrap: int) -> float:
+    return len(line.text.strip()) / max(wrap, 1)
+
+
+def _short_first_plain(lines: list[Line], wrap: int) -> bool:
+    firsts = hits = 0
+    for a, b in pairwise(lines):
+        if P._DASH_PLUS.match(a.text):
+            firsts += 1
+            hits += _fill(a, wrap) < 0.55 and P._LOWER_START.match(b.text.strip()) is not None
+    return firsts >= 5 and hits / firsts > 0.6
+
+
+def _continues_plain(prev: Line, nxt: Line, after: Line | None, para_caps: bool, wrap: int,
+                     margin: float | None, short_first: bool) -> bool:
+    p, n = prev.text.strip(), nxt.text.strip()
+    if prev.region != nxt.region or prev.origin != nxt.origin:
+        return False
+    if P.RULE_RE.match(p) or P.RULE_RE.match(n) or nxt.gap_before:
+        return False
+    if P._BARE_MARKER.match(p):
+        return True
+    if P.MARKER_RE.match(n):
+        return P._is_hyphen_continuation(p, n)
+    if p.endswith(":") and P._LOWER_START.match(n):
+        return True
+    ends_closed = p.endswith(P._END_PUNCT)
+    last_word = p.rsplit(" ", 1)[-1]
+    if margin is not None and nxt.x0 is not None and nxt.x0 - margin > 0.03:
+        return False
+    if para_caps and P._CAPS_LINE.match(n) and not ends_closed:
+        return True
+    if not ends_closed and (p.endswith((",", "-", "–", "(", "/")) or last_word in P._OPEN_WORDS):
+        return True
+    if not ends_closed and P._LOWER_START.match(n):
+        return True
+    if (short_first and after is not None and _fill(nxt, wrap) < 0.55 and not P._LOWER_START.match(n)
+            and P._LOWER_START.match(after.text.strip()) and not n.endswith(P._END_PUNCT)):
+        return False
+    if _fill(prev, wrap) >= 0.8:
+        return not (ends_closed and para_caps)
+    return False
+
+
+def _build_blocks_plain(lines: list[Line]) -> list[Block]:
+    if not lines:
+        return []
+    wrap = P.wrap_width(lines)
+    xs = [ln.x0 for ln in lines if ln.x0 is not None]
+    margin = statistics.median_low(sorted(xs)[: max(1, len(xs) // 2)]) if xs else None
+    short_first = _short_first_plain(lines, wrap)
+    blocks: list[Block] = []
+    cur: list[Line] = []
+    caps = False
+
+    def flush() -> None:
+        if not cur:
+            return
+        text_parts: list[str] = []
+        starts: list[int] = []
+        pos = 0
+        for ln in cur:
+            t = " ".join(ln.text.split())
+            if text_parts:
+                pos += 1
+            starts.append(pos)
+            text_parts.append(t)
+            pos += len(t)
+        blocks.append(Block(" ".join(text_parts), list(cur), starts))
+
+    for i, ln in enumerate(lines):
+        after = lines[i + 1] if i + 1 < len(lines) else None
+        if cur and _continues_plain(cur[-1], ln, after, caps, wrap, margin, short_first):
+            cur.append(ln)
+            continue
+        flush()
+        cur = [ln]
+        caps = P._CAPS_LINE.match(ln.text.strip()) is not None and len(ln.text.strip()) > 3
+    flush()
+    return blocks
+
+
+# --- the tests -----------------------------------------------------------------------------------
+
+
+def test_cleaning_the_joined_lines_equals_cleaning_each_line() -> None:
+    for name, lines in _cases():
+        texts = [ln.text for ln in lines]
+        assert P._clean_texts(texts) == [clean(t).rstrip() for t in texts], name
+    assert P._clean_texts([]) == []
+    assert P._clean_texts(["a\u0301", "\u0301b", "\u200b", "x\ny"]) == ["á", "b", "", "x\ny"]
+
+
+def test_logical_lines_equal_the_plain_form() -> None:
+    split = 0
+    for name, lines in _cases():
+        fast, plain = P.logical_lines(lines), _logical_lines_plain(lines)
+        assert fast == plain, name
+        split += len(plain) - len([ln for ln in lines if clean(ln.text).strip()])
+    assert split > 0  # some flattened lines were cut
+
+
+def test_split_cue_lines_hold_every_line_with_a_cue_of_its_own() -> None:
+    for name, lines in _cases():
+        texts = [t for t in (clean(ln.text).rstrip() for ln in lines) if t]
+        own = {k for k, t in enumerate(texts) if P._SPLIT_CUES.search(t)}
+        assert own <= P._cue_lines(texts), name
+        # and the cue still guards the splitter: a line it would cut shows a cue
+        for t in texts:
+            if P._INLINE_SPLIT.search(t):
+                assert P._SPLIT_CUES.search(t), t
+
+
+def test_a_cue_at_the_start_of_the_line_after_a_cue_is_found() -> None:
+    texts = ["Số: 30/KH", "CỘNG HÒA", "phúc x", "---", "x II.", "x 1. A", ", ngày 3", "năm 2024 KẾ HOẠCH", "CỘNG"]
+    assert P._cue_lines(texts) == set(range(len(texts)))
+    assert P._cue_lines(["a", "b II.", "c"]) == {1}
+    assert P._cue_lines(["CỘNG x", "CỘNG y", "x II.", "y I. A", "Số:", "Số:"]) == set(range(6))
+    assert P._cue_lines([]) == set()
+
+
+def test_line_facts_equal_their_grammars() -> None:
+    for name, lines in _cases():
+        # an empty text, and a bullet as the last line (short_first looks at the line after)
+        lines = [ln for ln in lines if ln.text.strip()] + [replace(lines[0], text=t) for t in ("", "- x")]
+        j = P._Joiner(lines)
+        texts = [ln.text.strip() for ln in lines]
+        assert j.rule == {i for i, t in enumerate(texts) if P.RULE_RE.match(t)}, name
+        assert j.marker == {i for i, t in enumerate(texts) if P.MARKER_RE.match(t)}, name
+        assert j.bare == {i for i, t in enumerate(texts) if P._BARE_MARKER.match(t)}, name
+        assert ({i for i, t in enumerate(texts) if t[:1] in j.lower_chars}
+                == {i for i, t in enumerate(texts) if P._LOWER_START.match(t)}), name
+        assert j.wrap == P.wrap_width(lines)
+        assert j.short_first == _short_first_plain(lines, j.wrap), name
+
+
+def test_build_blocks_equal_the_plain_form() -> None:
+    joined = 0
+    for name, lines in _cases():
+        logical = _logical_lines_plain(lines)
+        fast, plain = P.build_blocks(logical), _build_blocks_plain(logical)
+        assert fast == plain, name
+        joined += len(logical) - len(plain)
+    assert joined > 1000
+
+
+def test_every_space_of_str_split_but_the_plain_one_is_unprintable() -> None:
+    # build_blocks keeps a stripped text as is when it is printable and has no double space
+    for c in map(chr, range(0x110000)):
+        if c.isspace() and c != " ":
+            assert not c.isprintable(), hex(ord(c))
+
+
+@pytest.mark.parametrize("text", ["a  b", "a\tb", "a\u3000b", "a\x1cb", "a b", "ab", "a \u2028 b", "Sở Nội vụ"])
+def test_a_text_kept_as_is_is_its_split_join(text: str) -> None:
+    if "  " not in text and text.isprintable():
+        assert " ".join(text.split()) == text
+    else:
+        assert text in ("a  b", "a\tb", "a\u3000b", "a\x1cb", "a \u2028 b")
+
+
+def test_closing_lines_start_as_split_regions_expects() -> None:
+    from khparse import sections as S
+
+    seen = 0
+    texts = [ln.text for _, lines in _cases() for ln in lines] + ["  Nơi nhận:", "\x1cTM. ỦY BAN", " KT. CHỦ TỊCH"]
+    for t in texts:
+        if S.CLOSING_RE.match(t) or S._NOI_NHAN.match(t):
+            seen += 1
+            assert not (t[:1].isalpha() and t[:1] not in S._CLOSING_FIRST), t
+    assert seen > 20
