@@ -343,3 +343,18 @@ def test_a_paragraph_without_a_digit_has_no_figure_even_in_nfd() -> None:
             assert not any(targets._figures(tx, s, e) for s, e in targets._sentences(tx.norm, 0)), form
             checked += 1
     assert checked == 6000
+
+
+def test_odd_spaces_are_the_spaces_of_the_collapse_grammar_but_the_plain_one() -> None:
+    spaces = {chr(c) for c in range(0x110000) if normalize._SPACES.fullmatch(chr(c))}
+    assert normalize._ODD_SPACES == spaces - {" "}
+
+
+def test_collapse_with_its_fast_path_equals_the_substitution() -> None:
+    rnd = random.Random(31)
+    odd = sorted(normalize._ODD_SPACES)
+    texts = _windows(_real_text(), 3000, seed=31)
+    texts += ["".join(rnd.choice([" ", "  ", "a", "\n", "b ", *odd]) for _ in range(rnd.randrange(12)))
+              for _ in range(3000)]
+    for t in texts:
+        assert normalize.collapse(t) == normalize._SPACES.sub(" ", t).strip(), repr(t)

@@ -26,6 +26,10 @@ _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
 _ANY_INVISIBLE = regex.compile(f"[{_INVISIBLE_CHARS}]")
 _SPACES = regex.compile(r"[\p{Zs}\t]+")
+# The characters of _SPACES other than the plain space (Unicode's Zs, held equal by a test):
+# text without them and without a double space is already collapsed.
+_ODD_SPACES = frozenset("\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
+                        "\u200a\u202f\u205f\u3000")
 # Combining marks with no letter to sit on (compiled once: ``clean`` runs on every line).
 _STRAY_MARKS = regex.compile(r"(?<![\p{L}])\p{Mn}+")
 # Any combining mark at all: after NFC a Vietnamese line rarely has one, so the lookbehind scan
@@ -55,6 +59,8 @@ def clean(text: str) -> str:
 
 
 def collapse(text: str) -> str:
+    if "  " not in text and _ODD_SPACES.isdisjoint(text):
+        return text.strip()  # every run of spaces is one plain space already (most calls)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -85,7 +91,7 @@ def strip_marks(text: str) -> str:
 def fold(text: str) -> str:
     """Comparison key: no diacritics, case-folded, only letters and digits."""
     s = strip_marks(clean(text)).casefold()
-    return "".join(c for c in s if c.isalnum())
+    return "".join(filter(str.isalnum, s))
 
 
 @lru_cache(maxsize=8192)
