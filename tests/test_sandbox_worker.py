@@ -19,7 +19,9 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the sandbox for
 
 
 @pytest.fixture(autouse=True)
-def reuse() -> Iterator[None]:
+def reuse(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(sandbox, "ENABLED", True)  # the fuzz targets turn it off for the session
+    monkeypatch.delenv("KHPARSE_SANDBOX", raising=False)
     sandbox.reuse_worker(True)
     yield
     sandbox.reuse_worker(False)
