@@ -92,6 +92,19 @@ def test_a_crash_is_reported_and_the_next_call_gets_a_new_worker() -> None:
     assert sandbox.run_isolated("x", _pid) != first
 
 
+def _refuse() -> None:
+    raise CorruptInput("x.pdf: corrupt")
+
+
+def test_a_failed_call_retires_the_worker() -> None:
+    """A failed read can leave a back-end's state behind (pdfium's last error): the next file
+    gets a fresh worker, as it would get a fresh child."""
+    first = sandbox.run_isolated("x", _pid)
+    with pytest.raises(CorruptInput, match="corrupt"):
+        sandbox.run_isolated("x.pdf", _refuse)
+    assert sandbox.run_isolated("x", _pid) != first
+
+
 def test_a_worker_killed_between_calls_is_replaced() -> None:
     first = sandbox.run_isolated("x", _pid)
     os.kill(first, signal.SIGKILL)

@@ -24,8 +24,10 @@ arguments pickled in, the outcome and the child's peak RSS out), so a second PDF
 fork nor the teardown nor the copy-on-write faults of a fresh child (~12 ms of ~15 for the
 12-page plan). It keeps the guarantees of a fresh child: the same memory cap, silenced stderr and
 death with the parent; a crash, a memory-cap death or an interrupted wait (timeout, Ctrl-C) kills
-it and the next call forks a new one; it is retired after ``WORKER_CALLS`` calls, after a
-MemoryError, and once its peak RSS passes a quarter of the cap (so a crash under the cap is still
+it and the next call forks a new one; it is retired after ``WORKER_CALLS`` calls, after any call
+that failed (a failed read can leave a back-end's state behind: pdfium keeps its last error, so a
+zero-page PDF read after an encrypted one was reported as encrypted), and once its peak RSS passes
+a quarter of the cap (so a crash under the cap is still
 told apart from a bomb by that peak). It runs functions as they were when it was forked, so it is
 also replaced when the caller's environment, the memory cap or any global of a ``khparse`` module
 has changed since; state outside khparse (a monkeypatched ``shutil``) is not watched, which is
@@ -61,7 +63,9 @@ _LENGTH = struct.Struct("<Q")
 # Children whose reply was read and that are exiting on their own: collected by ``reap``.
 _pending: list[int] = []
 # The reusable worker's reply: the payload's length, the worker's peak RSS (KiB) so far, and
-# whether it is leaving (after a MemoryError its heap is not to be trusted with another file).
+# whether it is leaving: after any call that failed, since a failed read can leave a back-end's
+# state behind (pdfium's last error: a zero-page PDF after an encrypted one read as encrypted;
+# after a MemoryError the heap itself).
 _WORKER_HEAD = struct.Struct("<QQ?")
 WORKER_CALLS = 200  # calls one worker serves before it is replaced (bounds what it can accumulate)
 _reuse = False
@@ -428,7 +432,7 @@ def _worker_main(req_fd: int, rep_fd: int, limit_mib: int) -> None:  # pragma: n
                     kind, payload = "error", pickle.dumps(("error", f"{type(err).__name__}: the call cannot be read: {err}"))
                 else:
                     kind, payload = _outcome(fn, args, kwargs)
-                leaving = kind == "memory"
+                leaving = kind != "ok"
                 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
                 _write_all(rep_fd, _WORKER_HEAD.pack(len(payload), peak, leaving), payload)
                 if leaving:
