@@ -24,6 +24,15 @@ from khparse.readers import pdf, text
 from khparse_helpers import SHARED
 
 
+@pytest.fixture(autouse=True)
+def _sandbox_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sandbox tests here need real children: the fuzz targets turn it off for the session."""
+    from khparse import sandbox
+
+    monkeypatch.setattr(sandbox, "ENABLED", True)
+    monkeypatch.delenv("KHPARSE_SANDBOX", raising=False)
+
+
 def _pdfs() -> list[Path]:
     if not SHARED.is_dir():
         pytest.skip("../shared is absent")
