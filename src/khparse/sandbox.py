@@ -67,7 +67,8 @@ _pending: list[int] = []
 # state behind (pdfium's last error: a zero-page PDF after an encrypted one read as encrypted;
 # after a MemoryError the heap itself).
 _WORKER_HEAD = struct.Struct("<QQ?")
-WORKER_CALLS = 200  # calls one worker serves before it is replaced (bounds what it can accumulate)
+WORKER_CALLS = 10  # calls one worker serves before it is replaced: what it accumulates (its heap,
+# memo caches) stays bounded, so a batch worker's peak RSS stays flat with the number of files
 _reuse = False
 # Address space the child may use. The largest real plan in the corpus (a 36-page scan read by
 # OCR) peaks below 500 MiB; a forked child starts with the parent's ~0.4 GiB of mappings.
