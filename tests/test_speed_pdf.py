@@ -22,6 +22,7 @@ from khparse import sandbox
 from khparse.errors import CorruptInput
 from khparse.readers import pdf, text
 from khparse_helpers import SHARED
+from test_shortcuts import _vi_share_plain
 
 
 @pytest.fixture(autouse=True)
@@ -67,16 +68,6 @@ def test_stamp_test_in_two_halves_equals_the_stamp_grammar() -> None:
     assert any(pdf._STAMP.search(ln) for ln in lines)
     for ln in lines:
         assert pdf._is_stamp(ln) == (pdf._STAMP.search(ln) is not None), ln
-
-
-def _vi_share_plain(t: str) -> float:
-    good = bad = 0
-    for ch in unicodedata.normalize("NFC", t).lower():
-        if ch in text._VI_LETTERS:
-            good += 1
-        elif ch.isalpha() or unicodedata.combining(ch):
-            bad += 1
-    return good / (good + bad) if good + bad else 0.0
 
 
 # Characters whose lower case is not one character, or depends on context, or is in the alphabet

@@ -113,9 +113,7 @@ def run_isolated(name: str, fn: Callable[..., T], /, *args: object, **kwargs: ob
         if request is not None:
             return cast(T, _decode(name, limit_mib, *_call_worker(request, limit_mib)))
     read_fd, write_fd = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
+    pid = _fork()
     if pid == 0:  # pragma: no cover - the child; its coverage is not collected
         os.close(read_fd)
         _child(write_fd, limit_mib, fn, args, kwargs)
@@ -137,6 +135,13 @@ def run_isolated(name: str, fn: Callable[..., T], /, *args: object, **kwargs: ob
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
     return cast(T, _decode(name, limit_mib, payload, status, usage))
+
+
+def _fork() -> int:
+    """``os.fork`` with Python's buffers flushed first, so the child does not print them again."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    return os.fork()
 
 
 def _decode(name: str, limit_mib: int, payload: bytes | None, status: int | None, usage: object) -> object:
@@ -336,9 +341,7 @@ def _current_worker(limit_mib: int) -> _Worker:
 def _spawn(limit_mib: int, stamp: tuple[object, ...]) -> _Worker:
     req_r, req_w = os.pipe()
     rep_r, rep_w = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
+    pid = _fork()
     if pid == 0:  # pragma: no cover - the worker; its coverage is not collected
         os.close(req_w)
         os.close(rep_r)
