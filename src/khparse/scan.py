@@ -192,14 +192,14 @@ class AnchoredPart:
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
         end = len(text) if endpos is None else min(endpos, len(text))
-        if self._prefix is None:  # the part starts where its anchor does
-            for a in self._anchor.finditer(text, pos, end):
-                if (m := self.part.match(text, a.start(), end)) is not None:
-                    return m
-            return None
         for a in self._anchor.finditer(text, pos, end):
-            p = self._prefix.match(text, pos, a.start())
-            if p is not None and (m := self.part.match(text, p.start(), end)) is not None:
+            start = a.start()  # without a prefix the part starts where its anchor does
+            if self._prefix is not None:
+                p = self._prefix.match(text, pos, start)
+                if p is None:
+                    continue
+                start = p.start()
+            if (m := self.part.match(text, start, end)) is not None:
                 return m
         return None
 
