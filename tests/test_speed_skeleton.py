@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import statistics
+import unicodedata
 from dataclasses import replace
 from functools import cache
 from itertools import pairwise
@@ -227,6 +228,23 @@ def test_cleaning_the_joined_lines_equals_cleaning_each_line() -> None:
         assert P._clean_texts(texts) == [clean(t).rstrip() for t in texts], name
     assert P._clean_texts([]) == []
     assert P._clean_texts(["a\u0301", "\u0301b", "\u200b", "x\ny"]) == ["á", "b", "", "x\ny"]
+
+
+def test_lines_not_in_nfc_are_cleaned_each_on_its_own_as_the_rest() -> None:
+    # the PDF's text layer has a decomposed letter; here every document gets some, in NFD whole
+    # lines, lone marks, marks after invisible characters and spaces, and only such lines
+    nfd_seen = 0
+    for name, lines in _cases():
+        rnd = random.Random(name)
+        texts = [ln.text for ln in lines]
+        for k in rnd.sample(range(len(texts)), min(len(texts), 9)):
+            texts[k] = rnd.choice([unicodedata.normalize("NFD", texts[k]), texts[k] + "\u0301",
+                                   "\u200b\u0323" + texts[k], texts[k] + "a\u200b\u0301\u0323", "\u0301 e\u0302\u0301"])
+        nfd_seen += not unicodedata.is_normalized("NFC", "\n".join(texts))
+        assert P._clean_texts(texts) == [clean(t).rstrip() for t in texts], name
+    assert nfd_seen > 20
+    odd = ["e\u0302\u0301", "\u0301", "a\u200b\u0301", "Ho\u0300a"]
+    assert P._clean_texts(odd) == ["ế", "", "á", "Hòa"] == [clean(t) for t in odd]
 
 
 def test_logical_lines_equal_the_plain_form() -> None:

@@ -10,6 +10,7 @@ width, letter case, and first-line indent where the reader knows it.
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
@@ -149,6 +150,13 @@ def _clean_texts(texts: list[str]) -> list[str]:
     joined = "\n".join(texts)
     if joined.count("\n") != len(texts) - 1:
         return [clean(t).rstrip() for t in texts]
+    if not unicodedata.is_normalized("NFC", joined):
+        # CPython recomposes the whole text when any of it is not in NFC (a PDF's one decomposed
+        # letter): such lines are cleaned each on its own, the others still in one call
+        odd = {k for k, t in enumerate(texts) if not unicodedata.is_normalized("NFC", t)}
+        rest = [t for k, t in enumerate(texts) if k not in odd]
+        done = iter(clean("\n".join(rest)).split("\n") if rest else ())
+        return [(clean(t) if k in odd else next(done)).rstrip() for k, t in enumerate(texts)]
     return [t.rstrip() for t in clean(joined).split("\n")]
 
 
