@@ -36,20 +36,6 @@ BULLET = r"(?P<bullet>[-–—+•*▪●◦])\s*(?=\S)"
 APPENDIX = r"(?P<appendix>PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+)?(?P<appno>[IVX]+|\d+))?\b"
 
 MARKER_RE = regex.compile(rf"^\s*(?:{APPENDIX}|{ROMAN}|{DOTTED}|{ARABIC}|{LETTER}|{BULLET})")
-# What a text MARKER_RE matches can start with: the first letter of an appendix or Roman marker,
-# a bullet, a lettered item's letter with its ")" or "."; or what is not a letter at all: a space
-# (its ``\s*``) or a digit (``\d`` is any decimal of the engine's Unicode, newer than Python's).
-_MARKER_FIRST = frozenset("PIVXL-–—+•*▪●◦")
-_LETTER_MARKS = frozenset("abcdefghijklmnopqrstuvwxyzđ")
-
-
-def may_be_marker(text: str) -> bool:
-    """False only where MARKER_RE cannot match: asked first, as the engine costs a few
-    microseconds per call and most paragraphs start with a word."""
-    c = text[:1]
-    return (c in _MARKER_FIRST or (c in _LETTER_MARKS and text[1:2] in (")", "."))
-            or (c != "" and not c.isalpha()))
-
 
 # A bare page number or "Trang 3/12" printed as its own line.
 PAGE_NUMBER_RE = regex.compile(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*$")

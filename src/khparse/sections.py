@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import regex
 
-from .paragraphs import MARKER_RE, RULE_RE, build_blocks, logical_lines, may_be_marker
+from .paragraphs import MARKER_RE, RULE_RE, build_blocks, logical_lines
 from .source import Line, SourceDoc
 from .structure import Block, Node, Skeleton
 from .tables import classify
@@ -50,20 +50,6 @@ _CAPS_TAIL = regex.compile(r"\s(?=\p{Lu}\p{Ll}+\s+\p{Ll})")
 _NUMBER_CHARS = regex.compile(r"[\d/\-.,]+")  # dropped before asking whether a title is in capitals
 # A Roman part in capitals opening the document after a signature: "I. MỤC ĐÍCH, YÊU CẦU".
 _ROMAN_CAPS_LINE = regex.compile(r"^\s*[IVX]{1,4}\.\s+\p{Lu}{2,}\s")
-
-# The first letters each line-start grammar above can match after its ``^\s*``: a line starting
-# with another letter is never asked.
-_TYPE_FIRST = frozenset(k[0] for k in DOC_TYPES)
-_APPENDIX_FIRST = frozenset("P")  # "PHỤ LỤC", "Phụ lục"
-_RESUME_FIRST = _TYPE_FIRST | frozenset("IVX")  # a type line, or a Roman part in capitals
-
-
-def _may_start(text: str, firsts: frozenset[str]) -> bool:
-    r"""Can a ``^\s*``-anchored grammar whose first letters are ``firsts`` match ``text``? A text
-    that starts with anything but a letter (the engine's spaces included) is left to the grammar."""
-    c = text[:1]
-    return c in firsts or (c != "" and not c.isalpha())
-
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 
@@ -135,7 +121,7 @@ def split_regions(lines: list[Line]) -> Regions:
     rest = [ln for ln in lines if ln.region == "body"]
     type_idx = None
     for i, ln in enumerate(rest[:80]):
-        m = TYPE_LINE_RE.match(ln.text) if _may_start(ln.text, _TYPE_FIRST) else None
+        m = TYPE_LINE_RE.match(ln.text)
         if m and not MARKER_RE.match(ln.text):
             type_idx = i
             break
@@ -203,8 +189,6 @@ def split_regions(lines: list[Line]) -> Regions:
         # ĐỘNG" with its own Roman parts): the closing block ends where the next document starts
         for i in range(cut + 2, len(body)):
             t = body[i].text
-            if not _may_start(t, _RESUME_FIRST):
-                continue
             if (TYPE_LINE_RE.match(t) and not MARKER_RE.match(t)) or _ROMAN_CAPS_LINE.match(t):
                 resume = i
                 break
@@ -212,7 +196,7 @@ def split_regions(lines: list[Line]) -> Regions:
     search_from = cut if cut is not None else int(len(body) * 0.3)
     for i in range(search_from, len(body)):
         t = body[i].text.strip()
-        if _may_start(t, _APPENDIX_FIRST) and APPENDIX_LINE_RE.match(t) and (_CAPS.match(t.split(":")[0]) or len(t) <= 40):
+        if APPENDIX_LINE_RE.match(t) and (_CAPS.match(t.split(":")[0]) or len(t) <= 40):
             app = i  # "PHỤ LỤC", "Phụ lục I", "Phụ lục số 02" (a short line of its own)
             break
     if cut is not None and resume is not None and (app is None or resume < app):
@@ -270,7 +254,7 @@ class _Marker:
 
 
 def _marker(block: Block) -> _Marker | None:
-    m = MARKER_RE.match(block.text) if may_be_marker(block.text) else None
+    m = MARKER_RE.match(block.text)
     if not m:
         return None
     for kind in ("appendix", "roman", "dotted", "arabic", "letter"):
@@ -448,8 +432,7 @@ def build_skeleton(doc: SourceDoc) -> Skeleton:
     roots = b.roots
     # appendices: each "PHỤ LỤC" line starts one
     if reg.appendix:
-        starts = [i for i, ln in enumerate(reg.appendix)
-                  if _may_start(ln.text, _APPENDIX_FIRST) and APPENDIX_LINE_RE.match(ln.text)]
+        starts = [i for i, ln in enumerate(reg.appendix) if APPENDIX_LINE_RE.match(ln.text)]
         for k, s in enumerate(starts):
             e = starts[k + 1] if k + 1 < len(starts) else len(reg.appendix)
             node, rest = _appendix_node(reg.appendix[s:e], k, len(starts))
