@@ -343,20 +343,26 @@ def _body_words(texts: list[str]) -> tuple[list[str], list[str]] | None:
     otoks, ltoks = joined.split(), low.split()
     if len(otoks) != len(ltoks):
         return None
+    # The tokens that are not all letters: mostly one word with punctuation or digits at its ends,
+    # put in place; a separator stays; the rest (no word, several words) spliced in after.
+    spliced: list[tuple[int, list[str]]] = []
+    for i in compress(count(), map(operator.not_, map(str.isalpha, ltoks))):
+        s = otoks[i].strip(_NOT_WORD)
+        if s.isalpha():
+            otoks[i] = s
+            ltoks[i] = s.lower()
+        elif s != _SEP:
+            spliced.append((i, _token_words(s)))
+    if not spliced:
+        return otoks, ltoks
     words: list[str] = []
     lows: list[str] = []
     last = 0
-    # the tokens that are not all letters: the separators, and words with punctuation or digits
-    for i in compress(count(), map(operator.not_, map(str.isalpha, ltoks))):
+    for i, ws in spliced:
         words += otoks[last:i]
+        words += ws
         lows += ltoks[last:i]
-        if ltoks[i] == _SEP:
-            words.append(_SEP)
-            lows.append(_SEP)
-        else:
-            ws = _token_words(otoks[i])
-            words += ws
-            lows += map(str.lower, ws)
+        lows += map(str.lower, ws)
         last = i + 1
     words += otoks[last:]
     lows += ltoks[last:]
