@@ -10,6 +10,8 @@ own anchor.
 from __future__ import annotations
 
 import datetime
+import operator
+import string
 from itertools import compress, count, pairwise
 
 import regex
@@ -281,8 +283,9 @@ def _pairs(*texts: str | None) -> set[tuple[str, str]]:
     return out
 
 
-def _bigram_cases(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
-    """How the body spells each word pair in mixed case: the document's own evidence for
+def _bigram_cases_plain(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """The plain form of ``_bigram_cases`` (one engine search per block), used when its shortcut's
+    proof does not hold. How the body spells each word pair in mixed case: the document's own evidence for
     "Ban Chấp hành", "Sở Công Thương", "Tổ quốc". A pair only ever speaks for its second word,
     which is never sentence-initial; words in capitals (headings) say nothing.
 
@@ -302,6 +305,92 @@ def _bigram_cases(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tuple[str,
                 continue
             by = counts.setdefault((lows[i - 1], lows[i]), {})
             by[(w1, w2)] = by.get((w1, w2), 0) + 1
+    return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in counts.items()}
+
+
+# Parts the joined block texts: a token of its own holding no word, so no pair spans two blocks.
+_SEP = "\x00"
+# Characters that are never part of a word (no letter, no mark): ``str.strip`` takes them off the
+# ends of a token before the engine is asked (tests/test_speed_header.py checks each).
+_NOT_WORD = string.punctuation + string.digits + "“”‘’–—…•·°%"
+
+
+def _token_words(tok: str) -> list[str]:
+    """``_WORD.findall(tok)`` for a token that is not all letters: usually a word with punctuation
+    or digits at its ends, which cannot hold part of a word."""
+    s = tok.strip(_NOT_WORD)
+    if not s:
+        return []
+    if s.isalpha():
+        return [s]
+    return _WORD.findall(s)
+
+
+def _body_words(texts: list[str]) -> tuple[list[str], list[str]] | None:
+    """The words of all ``texts`` in one list (each text's words, then ``_SEP``), and their
+    lower-case forms; None when the shortcut's proof does not hold.
+
+    ``_WORD.findall`` per text costs most of the metadata; ``str.split`` and ``str.lower`` of the
+    joined texts cost a fraction. Exact because: whitespace is never a letter or mark, so words
+    never span tokens; ``str.isalpha()`` implies "all \\p{L}", so an all-letter token is one word
+    (other tokens ask the engine); and without "İ" (the one character whose lower case is longer)
+    and "Σ" (the one whose lower case depends on its neighbours), lowering the whole text lowers
+    each character alone and keeps its class, so the lowered text splits into the lowered tokens."""
+    joined = f" {_SEP} ".join(texts)
+    low = joined.lower()
+    if len(low) != len(joined) or "Σ" in joined or joined.count(_SEP) != len(texts) - 1:
+        return None
+    otoks, ltoks = joined.split(), low.split()
+    if len(otoks) != len(ltoks):
+        return None
+    # The tokens that are not all letters: mostly one word with punctuation or digits at its ends,
+    # put in place; a separator stays; the rest (no word, several words) spliced in after.
+    spliced: list[tuple[int, list[str]]] = []
+    for i in compress(count(), map(operator.not_, map(str.isalpha, ltoks))):
+        s = otoks[i].strip(_NOT_WORD)
+        if s.isalpha():
+            otoks[i] = s
+            ltoks[i] = s.lower()
+        elif s != _SEP:
+            spliced.append((i, _token_words(s)))
+    if not spliced:
+        return otoks, ltoks
+    words: list[str] = []
+    lows: list[str] = []
+    last = 0
+    for i, ws in spliced:
+        words += otoks[last:i]
+        words += ws
+        lows += ltoks[last:i]
+        lows += map(str.lower, ws)
+        last = i + 1
+    words += otoks[last:]
+    lows += ltoks[last:]
+    return words, lows
+
+
+def _bigram_cases(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """How the body spells each word pair in mixed case: the document's own evidence for
+    "Ban Chấp hành", "Sở Công Thương", "Tổ quốc". A pair only ever speaks for its second word,
+    which is never sentence-initial; words in capitals (headings) say nothing.
+
+    Only the ``wanted`` pairs (those of the few strings to recase, words of ``_WORD``, so never
+    ``_SEP``) are counted: counting every pair of the body cost more than the rest of the
+    metadata. Same dict as ``_bigram_cases_plain``, from the words of ``_body_words``."""
+    if not wanted:
+        return {}
+    blocks = list(sk.preamble) + [b for node in sk.nodes() for b in [node.head, *node.body]]
+    found = _body_words([b.text for b in blocks])
+    if found is None:
+        return _bigram_cases_plain(sk, wanted)
+    words, lows = found
+    counts: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+    for i in compress(count(1), map(wanted.__contains__, pairwise(lows))):
+        w1, w2 = words[i - 1], words[i]
+        if len(w2) > 1 and w2.isupper():
+            continue
+        by = counts.setdefault((lows[i - 1], lows[i]), {})
+        by[(w1, w2)] = by.get((w1, w2), 0) + 1
     return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in counts.items()}
 
 
