@@ -154,6 +154,9 @@ _KHOA = regex.compile(r"\s+kh(?:óa|oá)\s+[IVXLC]+$")  # "… khóa XIII"
 _PROVINCE_UBND = regex.compile(r"(?:UBND|Ủy ban nhân dân)\s+tỉnh")
 _UBND = regex.compile(r"^UBND\b")
 _PRE_ISSUER = regex.compile(r"(?P<iss>\p{Lu}[\p{L}\s]{2,70}?)\s+(?:đã\s+)?(?:ban\s+hành|phê\s+duyệt(?:\s+tại)?)\s*$")
+# The words _PRE_ISSUER's window must end with (before spaces): most windows lack them, and the
+# lazy issuer is otherwise tried from every capital of the window.
+PRE_ISSUER_ENDS = ("hành", "duyệt", "tại")
 
 
 def _trim_issuer(s: str) -> str:
@@ -227,7 +230,8 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
             raw_issuer = m.group("issuer")
             if raw_issuer is None and m.group("type"):
                 # "Bộ Chính trị đã ban hành Nghị quyết số 57-NQ/TW": the issuer stands before
-                pre = _PRE_ISSUER.search(block.text[max(0, m.start() - 90): m.start()])
+                window = text[max(0, m.start() - 90): m.start()]
+                pre = _PRE_ISSUER.search(window) if window.rstrip().endswith(PRE_ISSUER_ENDS) else None
                 raw_issuer = pre.group("iss").split(",")[-1].strip() if pre else None
             hits.append(_Hit(number, typ, _date(m), _issuer(raw_issuer, plan_issuer),
                              collapse(m.group(0)), block.provenance(m.start(), m.end()), m.end(), block))
@@ -248,7 +252,7 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
         for sm in SHORT_NAME_RE.finditer(text) if SHORT_NAME_MARK in text else ():
             short = collapse(sm.group("s"))
             target = None
-            inner = CITATION_RE.search(short)
+            inner = next(citations(short), None)
             if inner:
                 target = refs.get(canonical_number(inner)[0].upper())
             if target is None:
