@@ -7,7 +7,7 @@ broken by wraps and spacing ("42- NQ/TW", "42-⏎NQ/TW") and with the variant "T
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import regex
@@ -59,6 +59,15 @@ SHORT_NAME_RE = regex.compile(
 # them is not scanned (tests/test_shortcuts.py holds both against real text).
 NUMBER_MARKS = ("-", "/")
 SHORT_NAME_MARK = "("
+# Both numbers print a "/" (a Party number after its type code, a State number after its digits),
+# and no part of a citation before that first "/" prints one.
+NUMBER_SLASH = "/"
+# The number's head before its first "/", read backwards from it: "42-NQ", "42 - NQ ", "41", "30".
+_NUMBER_HEAD = regex.compile(r"(?r)(?:\d{1,5}\s?-\s?[\p{Lu}Đ]{1,4}|\d{1,6})\s?", regex.V1)
+# How far back a citation's type-word prefix can reach from its number: the prefix prints only
+# letters, spaces, "," and ":", at most 86 of them not spaces (a 22-letter type word, a law's name
+# of 61, "số" and ":").
+_PREFIX_REACH = regex.compile(r"(?r)\s*(?:[\p{L},:]\s*){0,86}", regex.V1)
 _TYPE_WORD_RE = regex.compile(TYPE_WORD)
 _SPACE_RUN = regex.compile(r"\s+")
 _FRACTION = regex.compile(r"^\d+/\d+$")
@@ -79,6 +88,45 @@ def canonical_number(m: regex.Match[str]) -> tuple[str, str]:
     sym = _SPACE_RUN.sub("", m.group("ss"))
     year = f"{m.group('sy')}/" if m.group("sy") else ""
     return f"{m.group('sn')}/{year}{sym}", sym.split("-")[0]
+
+
+def citations_plain(text: str) -> Iterator[regex.Match[str]]:
+    """The citations of ``text``: the grammar's own scan, which tries the type-word alternation at
+    every position (the reference form of ``citations``)."""
+    return CITATION_RE.finditer(text)
+
+
+def citations(text: str) -> Iterator[regex.Match[str]]:
+    """The matches of ``CITATION_RE.finditer(text)``, found from the "/" every citation prints.
+
+    Why: the grammar opens with an optional alternation of 22 type words, which the engine tries
+    at every position of every paragraph; a paragraph has a few "/" and most have none. A match
+    starting at or after ``cursor`` has its first "/" at the first "/" after its start, so the
+    matches come in the order of their first "/": for each "/" (from the cursor, after the one
+    before it) the match can start only where its number's head does (``_NUMBER_HEAD``, the
+    leftmost start the digits allow) or, before that, where a type word starts within the reach
+    of a prefix (``_PREFIX_REACH``). The leftmost candidate where the grammar matches is the
+    engine's own match there (``match`` sees the text before ``pos``, as ``finditer`` does).
+    """
+    lo = 0  # the end of the last match, or past the last "/" that started none
+    find = text.find
+    while (k := find(NUMBER_SLASH, lo)) >= 0:
+        head = _NUMBER_HEAD.match(text, lo, k)
+        found = None
+        if head is not None:
+            q = head.start()
+            reach = max(lo, _PREFIX_REACH.match(text, lo, q).start())
+            if reach < q:
+                for t in _TYPE_WORD_RE.finditer(text, reach, q):
+                    if (found := CITATION_RE.match(text, t.start())) is not None:
+                        break
+            if found is None:
+                found = CITATION_RE.match(text, q)
+        if found is None:
+            lo = k + 1
+            continue
+        yield found
+        lo = found.end()
 
 
 def _date(m: regex.Match[str]) -> str | None:
@@ -106,6 +154,9 @@ _KHOA = regex.compile(r"\s+kh(?:óa|oá)\s+[IVXLC]+$")  # "… khóa XIII"
 _PROVINCE_UBND = regex.compile(r"(?:UBND|Ủy ban nhân dân)\s+tỉnh")
 _UBND = regex.compile(r"^UBND\b")
 _PRE_ISSUER = regex.compile(r"(?P<iss>\p{Lu}[\p{L}\s]{2,70}?)\s+(?:đã\s+)?(?:ban\s+hành|phê\s+duyệt(?:\s+tại)?)\s*$")
+# The words _PRE_ISSUER's window must end with (before spaces): most windows lack them, and the
+# lazy issuer is otherwise tried from every capital of the window.
+PRE_ISSUER_ENDS = ("hành", "duyệt", "tại")
 
 
 def _trim_issuer(s: str) -> str:
@@ -169,8 +220,7 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
     for block in _blocks(sk):
         hits: list[_Hit] = []
         text = block.text
-        cites = CITATION_RE.finditer(text) if any(c in text for c in NUMBER_MARKS) else ()
-        for m in cites:
+        for m in citations(text):
             number, code = canonical_number(m)
             if own and number.upper() == own:
                 continue
@@ -180,7 +230,8 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
             raw_issuer = m.group("issuer")
             if raw_issuer is None and m.group("type"):
                 # "Bộ Chính trị đã ban hành Nghị quyết số 57-NQ/TW": the issuer stands before
-                pre = _PRE_ISSUER.search(block.text[max(0, m.start() - 90): m.start()])
+                window = text[max(0, m.start() - 90): m.start()]
+                pre = _PRE_ISSUER.search(window) if window.rstrip().endswith(PRE_ISSUER_ENDS) else None
                 raw_issuer = pre.group("iss").split(",")[-1].strip() if pre else None
             hits.append(_Hit(number, typ, _date(m), _issuer(raw_issuer, plan_issuer),
                              collapse(m.group(0)), block.provenance(m.start(), m.end()), m.end(), block))
@@ -201,7 +252,7 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
         for sm in SHORT_NAME_RE.finditer(text) if SHORT_NAME_MARK in text else ():
             short = collapse(sm.group("s"))
             target = None
-            inner = CITATION_RE.search(short)
+            inner = next(citations(short), None)
             if inner:
                 target = refs.get(canonical_number(inner)[0].upper())
             if target is None:
