@@ -7,7 +7,8 @@ spelling fixes); normalisation for matching happens later, in ``normalize``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Literal
 
 Origin = Literal["text", "pdf", "docx", "ocr", "table"]
@@ -29,6 +30,48 @@ class Line:
     x0: float | None = None  # left edge as a fraction of page width, where known (PDF)
     region: Literal["body", "header", "closing"] = "body"  # set by readers that read by position
     gap_before: bool = False  # a blank line precedes it (a paragraph break), set by ``paragraphs``
+
+
+# Line's instance dict with every default in place, in field order (text and line are set per line).
+_LINE_DEFAULTS: dict[str, object] = {f.name: f.default for f in fields(Line)}
+assert all(f.default_factory is MISSING for f in fields(Line)), "new_line copies the defaults"
+_new = object.__new__
+_set = object.__setattr__
+
+
+def new_line(text: str, line: int, page: int | None = None, origin: Origin = "text") -> Line:
+    """``Line(text, line, page, origin)`` at less than half the cost, for the readers' per-line loops.
+
+    The frozen ``__init__`` makes seven ``object.__setattr__`` calls; here a copy of the defaults
+    dict becomes the instance dict in one. Same fields in the same order, so equality, hashing,
+    ``repr``, ``vars`` and pickles are those of ``Line(...)`` (tests/test_speed_reader.py).
+    """
+    d = _LINE_DEFAULTS.copy()
+    d["text"] = text
+    d["line"] = line
+    d["page"] = page
+    d["origin"] = origin
+    ln: Line = _new(Line)
+    _set(ln, "__dict__", d)
+    return ln
+
+
+def new_lines(texts: Iterable[str], page: int | None = None, origin: Origin = "text") -> list[Line]:
+    """``[Line(t, n, page, origin) for n, t in enumerate(texts, 1)]``: ``new_line`` with the call
+    and the fixed fields hoisted out of the loop (a text file's lines, ~5 K instructions each)."""
+    base = _LINE_DEFAULTS.copy()
+    base["page"] = page
+    base["origin"] = origin
+    copy = base.copy
+    lines = []
+    for n, text in enumerate(texts, start=1):
+        d = copy()
+        d["text"] = text
+        d["line"] = n
+        ln: Line = _new(Line)
+        _set(ln, "__dict__", d)
+        lines.append(ln)
+    return lines
 
 
 @dataclass(frozen=True)
