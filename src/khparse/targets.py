@@ -154,8 +154,15 @@ _SPACE_DIGIT = regex.compile(r"(?<=\s)\d")
 # where a run of digits starts: tried there together, not each scanned over the whole text.
 _DIGIT_RUN = regex.compile(r"(?<!\d)\d")
 _NUMBER_FIRST = {"docno", "date", "period", "year", "clock", "fraction", "version"}
+# The month and the year after a time word are found the same way: from the number after a space
+# ('tháng 6', 'năm 2030'; for the year only a 19xx/20xx one) back to the word before it.
+_MONTH_PREFIX = regex.compile(r"(?r)(?<![\p{L}])(?i:tháng|quý)\s+")
+_YEARWORD_PREFIX = regex.compile(r"(?r)(?<![\p{L}])(?i:năm|tầm\s+nhìn|giai\s+đoạn|thời\s+kỳ|niên\s+độ)\s+")
+_SPACE_YEAR = regex.compile(r"(?<=\s)(?:19|20)\d{2}(?!\d)")
 _MASK_SCAN = (Alternation(MASK)
               .with_finder({"label"}, lambda part: AnchoredPart(part, _SPACE_DIGIT, _LABEL_PREFIX))
+              .with_finder({"month"}, lambda part: AnchoredPart(part, _SPACE_DIGIT, _MONTH_PREFIX))
+              .with_finder({"yearword"}, lambda part: AnchoredPart(part, _SPACE_YEAR, _YEARWORD_PREFIX))
               .with_finder(_NUMBER_FIRST, lambda part: AnchoredPart(part, _DIGIT_RUN)))
 # Words the worded masks cannot match without: a paragraph lacking them skips those alternatives.
 _MASK_GATE = WordGate(_MASK_SCAN, {
@@ -206,6 +213,29 @@ SCOPE_PREP = regex.compile(
 QUALIFIER_OK = regex.compile(r"(?:^|[;:,(]|(?<![\p{L}])(?:có|đạt|phấn\s+đấu))\s*$", _VI)
 # Past results: 'đã đạt 95%', 'đã có 12 xã' (the marker within the three words before the figure).
 PAST = regex.compile(r"(?<![\p{L}])(?:đã|đạt\s+được)(?:\s+\p{L}+){0,3}\s*$", _VI)
+
+
+def _from_the_end(pattern: regex.Pattern[str]) -> regex.Pattern[str]:
+    """``pattern``, which ends in ``$``, searched right to left and ending at ``\\Z``: the engine tries
+    the one position a match can end at instead of every start before it (3-10x faster on 60
+    characters). Whether a match exists does not depend on the direction (only which one is found
+    does), and ``$`` is ``\\Z`` in a text that does not end with a line break (``_cue``)."""
+    src = pattern.pattern
+    if src.count("$") != 1 or not src.rstrip(")").endswith("$"):
+        raise ValueError(f"not a pattern ending in one '$': {src!r}")
+    return regex.compile("(?r)" + src.replace("$", r"\Z"), pattern.flags & ~(regex.U | regex.V0))
+
+
+# The cues before a figure (``_figure`` asks each as a yes/no of the 60 characters before it).
+# PAST is not among them: its forward search is the faster (it starts with a literal).
+_STRONG_CUE_R, _SCOPE_PREP_R, _QUALIFIER_OK_R = map(_from_the_end, (STRONG_CUE, SCOPE_PREP, QUALIFIER_OK))
+
+
+def _cue(pattern: regex.Pattern[str], twin: regex.Pattern[str], before: str) -> bool:
+    """``pattern.search(before) is not None``, by ``twin`` (``_from_the_end``) where it is the same."""
+    return (pattern if before.endswith("\n") else twin).search(before) is not None
+
+
 # What may follow a bare number: end of clause, punctuation, 'và', a year tail.
 BARE_END = regex.compile(r"\s*(?:$|[;,.:)(|]|(?:và|vào|trong|so|trở)(?![\p{L}]))", _VI)
 # Powers of ten that make 'trên N dân' a denominator: 'trên 10.000 dân', 'trên 1.000 trẻ'.
@@ -663,15 +693,15 @@ def _figure(tx: _Text, m: regex.Match[str], sentence_start: int) -> _Figure | No
     unit = " ".join(g["unit"].split()) if g["unit"] else ""
     before = tx.norm[max(sentence_start, m.start() - 60):m.start()]
     cmp_name = next((k for k in _COMPARATOR_OF if g[k]), None)
-    strong = bool(STRONG_CUE.search(before)) or cmp_name in ("ge", "le", "approx")
+    strong = _cue(STRONG_CUE, _STRONG_CUE_R, before) or cmp_name in ("ge", "le", "approx")
     if PAST.search(before):
         return None
     licensed = True
     if kind in ("duration", "bare"):
         licensed = strong and (kind != "bare" or bool(BARE_END.match(tx.masked, m.end())))
-    if kind == "counted" and not g["cmp"] and SCOPE_PREP.search(before):
+    if kind == "counted" and not g["cmp"] and _cue(SCOPE_PREP, _SCOPE_PREP_R, before):
         licensed = False
-    if g["tail"] and not (strong or QUALIFIER_OK.search(before)):
+    if g["tail"] and not (strong or _cue(QUALIFIER_OK, _QUALIFIER_OK_R, before)):
         licensed = False  # 'nhóm từ 30 hộ trở lên': a qualifier of the noun before it
     if kind == "bare" and n1.is_integer and g["n1"].startswith("0") and len(g["n1"]) > 1:
         licensed = False  # '01' alone is a list label, not a value

@@ -1,0 +1,181 @@
+"""Speed shortcuts of ``targets`` (issue 5) give exactly what the plain forms they replace give:
+the cues before a figure asked right to left (``_from_the_end``), and the month and time-word
+year masks found from their number back to their word (``scan.AnchoredPart``).
+
+Each plain form is kept here (the compiled grammar itself, searched the ordinary way), and held
+against the shortcut on every paragraph of every text of ../shared/corpus and the seeds, and on
+hand-made cases that would break a wrong shortcut, so a later grammar edit that breaks a
+shortcut's proof fails here rather than changing outputs.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
+
+import pytest
+import regex
+
+from khparse import scan, targets
+from khparse.readers import read
+from khparse.sections import build_skeleton
+from khparse.source import Line
+from khparse.structure import Block
+from khparse_helpers import SHARED
+
+# Cases from the grammar comments and around the shortcuts' edges: cues at the very end, with
+# a trailing line break (where '$' and '\\Z' differ), comparators, denominators, ages, dates,
+# document numbers, time words glued to or far from their year.
+_EDGES = [
+    "dưới 2,35%", "40-45%", "19 bác sĩ và 33 điều dưỡng viên trên 10.000 dân", "trẻ em dưới 36 tháng tuổi",
+    "HDI đạt 0,85", "HDI đạt\n", "HDI đạt \n", "đạt được  ", "khoảng 75 tuổi", "nâng tổng số lên 12",
+    "giảm xuống còn 3 ngày", "tại 35 xã", "tại\n", "nhóm từ 30 hộ trở lên", "có ", ";", "(", "",
+    "đạt từ 80% trở lên", "Phấn đấu 90%", "Ở MỨC 5", "gấp 2 lần", "đã đạt 95%", "đã có 12 xã",
+    "Số 30/KH-UBND ngày 30/4/2024", "tháng 6/2024", "Tháng  6", "quý 2 năm 2025", "THÁNG 12",
+    "năm 2030", "Năm2030", "năm  2045", "tầm nhìn 2045", "tầm  nhìn đến năm 2050", "giai đoạn 2021-2025",
+    "giai đoạn 1", "thời kỳ 2021 - 2030", "niên độ 2024", "35/2022/NĐ-CP", "42- NQ/TW", "24/11/2023",
+    "trong năm 2024 đạt 98%", "so với năm 2017", "xtháng 6", "nămm 2030", "năm 20300", "năm 1999",
+    "tháng 123", "quý\u00a04", "tháng\t3", "năm\n2026", "cả năm 2025", "ngày 30 tháng 4 năm 2024",
+]
+
+
+def _paths() -> list[str]:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is absent")
+    files = sorted(p for p in (SHARED / "corpus").iterdir() if p.is_file() and p.name != "MANIFEST.tsv"
+                   and "scan" not in p.name)
+    return [str(p) for p in [*files, *sorted((SHARED / "seeds").glob("*"))]]
+
+
+@cache
+def _blocks() -> tuple[tuple[Block, int], ...]:
+    """Every paragraph the stage reads, as it reads it (heading labels skipped), of every text."""
+    out: list[tuple[Block, int]] = []
+    for path in _paths():
+        skel = build_skeleton(read(path, None, ocr="never"))
+        for node in skel.nodes():
+            out.extend(targets.blocks_of(node))
+        out.extend((b, 0) for b in skel.preamble)
+    assert len(out) > 2000
+    return tuple(out)
+
+
+def _norms() -> Iterator[str]:
+    for block, _ in _blocks():
+        yield unicodedata.normalize("NFC", block.text)
+    yield from _EDGES
+
+
+# ── cues asked right to left ──────────────────────────────────────────────────────────────
+_CUES = [(targets.STRONG_CUE, targets._STRONG_CUE_R), (targets.SCOPE_PREP, targets._SCOPE_PREP_R),
+         (targets.QUALIFIER_OK, targets._QUALIFIER_OK_R)]
+
+
+def _befores() -> Iterator[str]:
+    """What ``_figure`` asks the cues about: up to 60 characters before a digit, of real text
+    (masked as the stage masks it) and of the edge cases, with and without a final line break."""
+    for t in _norms():
+        for m in regex.finditer(r"\d", t):
+            yield t[max(0, m.start() - 60):m.start()]
+        for m in list(regex.finditer(r"\s+", t))[:40]:  # ends of words, with and without the space
+            yield t[max(0, m.start() - 60):m.start()]
+            yield t[max(0, m.start() - 60):m.end()]
+        yield t
+        yield t + "\n"
+
+
+@pytest.mark.parametrize(("plain", "twin"), _CUES, ids=["strong", "scope", "qualifier"])
+def test_cues_asked_from_the_end_answer_as_the_plain_search(plain: regex.Pattern[str],
+                                                           twin: regex.Pattern[str]) -> None:
+    yes = 0
+    for before in _befores():
+        want = plain.search(before) is not None
+        assert targets._cue(plain, twin, before) is want, before
+        yes += want
+    assert yes > 50
+
+
+def test_a_final_line_break_is_where_the_twin_would_differ() -> None:
+    """Why ``_cue`` falls back on the plain pattern: ``$`` also matches before a final line break
+    (the cues' own ``\\s*`` happens to cover it; a cue without one would not)."""
+    plain = regex.compile(r"(?<![\p{L}])đạt$")
+    twin = targets._from_the_end(plain)
+    assert plain.search("HDI đạt\n") and not twin.search("HDI đạt\n")
+    assert targets._cue(plain, twin, "HDI đạt\n") and not targets._cue(plain, twin, "HDI đạt\nx")
+
+
+def test_only_patterns_ending_in_one_dollar_get_a_twin() -> None:
+    with pytest.raises(ValueError):
+        targets._from_the_end(regex.compile(r"a$|b$"))
+    with pytest.raises(ValueError):
+        targets._from_the_end(regex.compile(r"a$b"))
+
+
+# ── month and time-word year found from their number ─────────────────────────────────────
+def _part(name: str) -> scan.AnchoredPart:
+    part = next(p for p in targets._MASK_SCAN.parts if scan.group_name(p.pattern) == name)
+    assert isinstance(part, scan.AnchoredPart)
+    return part
+
+
+@pytest.mark.parametrize(("name", "least"), [("month", 40), ("yearword", 500)])
+def test_masks_found_from_their_number_start_where_the_part_search_does(name: str, least: int) -> None:
+    fast = _part(name)
+    plain = fast.part  # the alternative compiled alone, searched by the engine at every position
+    rnd = random.Random(7)
+    found = 0
+    for t in _norms():
+        for pos in {0, rnd.randrange(len(t) + 1), len(t)}:
+            while True:
+                want = plain.search(t, pos, len(t))
+                got = fast.search(t, pos, len(t))
+                assert (got and got.span()) == (want and want.span()), (t, pos)
+                if want is None:
+                    break
+                found += 1
+                pos = want.end()
+    assert found > least
+
+
+def _masked_plain(block: Block, start: int) -> str:
+    """The masked text as the combined MASK pattern gives it, character by character."""
+    norm = unicodedata.normalize("NFC", block.text)
+    masked = list(norm)
+    for m in targets.MASK.finditer(norm):
+        for i in range(*m.span()):
+            if norm[i].isdigit():
+                masked[i] = "\x00"
+    for i in range(min(start, len(masked))):
+        if masked[i].isdigit():
+            masked[i] = "\x00"
+    return "".join(masked)
+
+
+def test_every_paragraph_is_masked_as_the_plain_pattern_masks_it() -> None:
+    edges = [(Block.single(t, Line(t, 1, 1, "text")), 0) for t in _EDGES]
+    for block, start in [*_blocks(), *edges]:
+        assert targets._Text.of(block, start).masked == _masked_plain(block, start), block.text
+
+
+# ── the whole stage on every paragraph ───────────────────────────────────────────────────
+class _PlainScanner:
+    """The mask scanner with no shortcut at all: the combined pattern, every position."""
+
+    def for_text(self, text: str) -> _PlainScanner:
+        return self
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in targets.MASK.finditer(text)]
+
+
+def test_targets_of_every_paragraph_are_those_of_the_plain_forms(monkeypatch: pytest.MonkeyPatch) -> None:
+    edges = [(Block.single(t, Line(t, 1, 1, "text")), 0) for t in _EDGES]
+    cases = [*_blocks(), *edges]
+    fast = [targets._targets_in_block(b, s, "x", 2030) for b, s in cases]
+    monkeypatch.setattr(targets, "_MASK_GATE", _PlainScanner())
+    monkeypatch.setattr(targets, "_cue", lambda pattern, twin, before: pattern.search(before) is not None)
+    slow = [targets._targets_in_block(b, s, "x", 2030) for b, s in cases]
+    assert fast == slow
+    assert sum(map(len, fast)) > 300
