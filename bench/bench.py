@@ -140,7 +140,7 @@ def _forget_caches() -> None:
         if not mod_name.startswith("khparse"):
             continue
         for obj in vars(mod).values():
-            if getattr(obj, "__module__", "").startswith("khparse") and callable(getattr(obj, "cache_clear", None)):
+            if (getattr(obj, "__module__", None) or "").startswith("khparse") and callable(getattr(obj, "cache_clear", None)):
                 obj.cache_clear()
 
 
