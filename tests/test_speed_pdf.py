@@ -280,3 +280,30 @@ def test_syllables_tried_by_onset_length_equal_trying_every_onset() -> None:
         assert sy.is_syllable.__wrapped__(w) == _is_syllable_plain(w), w
         valid += _is_syllable_plain(w)
     assert valid > 5000
+
+
+def test_charbox_reader_gives_pdfiums_boxes_for_every_character() -> None:
+    import pypdfium2 as pdfium
+
+    seen = 0
+    for path in _pdfs():
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            for i in range(len(doc)):
+                page = doc[i]
+                tp = page.get_textpage()
+                box = pdf._charbox_reader(tp)
+                n = tp.count_chars()
+                for k in range(n):
+                    assert box(k) == tp.get_charbox(k), (path.name, i, k)
+                seen += n
+                for bad in (n, n + 5, -1):  # pdfium refuses: both raise
+                    with pytest.raises(pdfium.PdfiumError):
+                        tp.get_charbox(bad)
+                    with pytest.raises(pdfium.PdfiumError):
+                        box(bad)
+                tp.close()
+                page.close()
+        finally:
+            doc.close()
+    assert seen > 10_000

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -197,7 +197,7 @@ def _read_page(pdf: Any, index: int, text: str | None = None) -> _Page:
                     if t.strip()]
         return pg
     raws: list[_Raw] = []
-    box = tp.get_charbox
+    box = _charbox_reader(tp)
     for m in _PIECE.finditer(text):
         content, end = m.group(1, 2)
         if end == "\ufffe":
@@ -214,6 +214,31 @@ def _read_page(pdf: Any, index: int, text: str | None = None) -> _Page:
             break
     pg.lines = _drop_page_number(_merge_same_baseline(raws), pg.number, height)
     return pg
+
+
+def _charbox_reader(tp: Any) -> Callable[[int], tuple[float, float, float, float]]:
+    """``tp.get_charbox`` (left, bottom, right, top; PdfiumError when pdfium fails) at ~40 % of
+    its cost: the binding's argtypes convert each argument on every call (~14 K instructions,
+    pdfium's own work is a few hundred), so the one C function is called through a pointer
+    without them, into four doubles made once per page (tests/test_speed_pdf.py: the same
+    floats for every character of every PDF)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    # the same C function as a pointer with no argtypes (ints and byref() pass as they are)
+    fn = type(pdfium_c.FPDFText_GetCharBox)(ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value)
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    refs = tuple(map(ctypes.byref, (left, right, bottom, top)))  # pdfium's own order: l, r, b, t
+    handle = tp.raw
+
+    def box(index: int) -> tuple[float, float, float, float]:
+        if not fn(handle, index, *refs):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        return left.value, bottom.value, right.value, top.value
+
+    return box
 
 
 def _merge_same_baseline(raws: list[_Raw]) -> list[_Raw]:
