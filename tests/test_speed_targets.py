@@ -24,6 +24,7 @@ from khparse.sections import build_skeleton
 from khparse.source import Line
 from khparse.structure import Block
 from khparse_helpers import SHARED
+from test_shortcuts import _masked_plain as _masked_text_plain
 
 # Cases from the grammar comments and around the shortcuts' edges: cues at the very end, with
 # a trailing line break (where '$' and '\\Z' differ), comparators, denominators, ages, dates,
@@ -141,16 +142,7 @@ def test_masks_found_from_their_number_start_where_the_part_search_does(name: st
 
 def _masked_plain(block: Block, start: int) -> str:
     """The masked text as the combined MASK pattern gives it, character by character."""
-    norm = unicodedata.normalize("NFC", block.text)
-    masked = list(norm)
-    for m in targets.MASK.finditer(norm):
-        for i in range(*m.span()):
-            if norm[i].isdigit():
-                masked[i] = "\x00"
-    for i in range(min(start, len(masked))):
-        if masked[i].isdigit():
-            masked[i] = "\x00"
-    return "".join(masked)
+    return _masked_text_plain(block.text, start)
 
 
 def test_every_paragraph_is_masked_as_the_plain_pattern_masks_it() -> None:

@@ -297,14 +297,23 @@ def _bigram_cases_plain(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tupl
     blocks = list(sk.preamble) + [b for node in sk.nodes() for b in [node.head, *node.body]]
     for b in blocks:
         words = _WORD.findall(b.text)
-        lows = list(map(str.lower, words))
-        # the indices of second words whose pair is wanted, found without a Python loop per word
-        for i in compress(count(1), map(wanted.__contains__, pairwise(lows))):
-            w1, w2 = words[i - 1], words[i]
-            if len(w2) > 1 and w2.isupper():
-                continue
-            by = counts.setdefault((lows[i - 1], lows[i]), {})
-            by[(w1, w2)] = by.get((w1, w2), 0) + 1
+        _count_pairs(words, list(map(str.lower, words)), wanted, counts)
+    return _most_common(counts)
+
+
+def _count_pairs(words: list[str], lows: list[str], wanted: set[tuple[str, str]],
+                 counts: dict[tuple[str, str], dict[tuple[str, str], int]]) -> None:
+    """Count each wanted pair of adjacent ``words`` (``lows``: the same, lower-cased) by its spelling."""
+    # the indices of second words whose pair is wanted, found without a Python loop per word
+    for i in compress(count(1), map(wanted.__contains__, pairwise(lows))):
+        w1, w2 = words[i - 1], words[i]
+        if len(w2) > 1 and w2.isupper():
+            continue
+        by = counts.setdefault((lows[i - 1], lows[i]), {})
+        by[(w1, w2)] = by.get((w1, w2), 0) + 1
+
+
+def _most_common(counts: dict[tuple[str, str], dict[tuple[str, str], int]]) -> dict[tuple[str, str], tuple[str, str]]:
     return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in counts.items()}
 
 
@@ -385,13 +394,8 @@ def _bigram_cases(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tuple[str,
         return _bigram_cases_plain(sk, wanted)
     words, lows = found
     counts: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
-    for i in compress(count(1), map(wanted.__contains__, pairwise(lows))):
-        w1, w2 = words[i - 1], words[i]
-        if len(w2) > 1 and w2.isupper():
-            continue
-        by = counts.setdefault((lows[i - 1], lows[i]), {})
-        by[(w1, w2)] = by.get((w1, w2), 0) + 1
-    return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in counts.items()}
+    _count_pairs(words, lows, wanted, counts)
+    return _most_common(counts)
 
 
 def recase(text: str | None, cases: dict[tuple[str, str], tuple[str, str]]) -> str | None:
