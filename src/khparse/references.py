@@ -55,12 +55,10 @@ CITATION_RE = regex.compile(
 SHORT_NAME_RE = regex.compile(
     r"\(\s*(?:sau\s+đây\s+)?(?:được\s+)?(?:viết\s+tắt|gọi\s+tắt|viết\s+gọn|gọi)\s+là\s*:?\s*(?P<s>[^()]{2,120}?)\s*\)"
 )
-# Every citation prints its number's "-" or "/" and every short name its "(": a paragraph without
-# them is not scanned (tests/test_shortcuts.py holds both against real text).
-NUMBER_MARKS = ("-", "/")
+# Every short name prints its "(": a paragraph without one is not scanned for them. Both numbers
+# print a "/" (a Party number after its type code, a State number after its digits), and no part
+# of a citation before that first "/" prints one (tests/test_shortcuts.py holds both against real text).
 SHORT_NAME_MARK = "("
-# Both numbers print a "/" (a Party number after its type code, a State number after its digits),
-# and no part of a citation before that first "/" prints one.
 NUMBER_SLASH = "/"
 # The number's head before its first "/", read backwards from it: "42-NQ", "42 - NQ ", "41", "30".
 _NUMBER_HEAD = regex.compile(r"(?r)(?:\d{1,5}\s?-\s?[\p{Lu}Đ]{1,4}|\d{1,6})\s?", regex.V1)
