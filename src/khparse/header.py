@@ -21,7 +21,7 @@ from .normalize import collapse, sentence_case
 from .paragraphs import RULE_RE
 from .sections import DOC_TYPES
 from .source import Line
-from .structure import Skeleton
+from .structure import Block, Skeleton
 
 # --- header grammar ---------------------------------------------------------------------------
 # National motto lines (removed before reading the issuer): "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -294,11 +294,15 @@ def _bigram_cases_plain(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tupl
     counts: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
     if not wanted:
         return {}
-    blocks = list(sk.preamble) + [b for node in sk.nodes() for b in [node.head, *node.body]]
-    for b in blocks:
+    for b in _body_blocks(sk):
         words = _WORD.findall(b.text)
         _count_pairs(words, list(map(str.lower, words)), wanted, counts)
     return _most_common(counts)
+
+
+def _body_blocks(sk: Skeleton) -> list[Block]:
+    """The paragraphs a pair's spelling is read from: the preamble and every section's."""
+    return list(sk.preamble) + [b for node in sk.nodes() for b in [node.head, *node.body]]
 
 
 def _count_pairs(words: list[str], lows: list[str], wanted: set[tuple[str, str]],
@@ -322,17 +326,6 @@ _SEP = "\x00"
 # Characters that are never part of a word (no letter, no mark): ``str.strip`` takes them off the
 # ends of a token before the engine is asked (tests/test_speed_header.py checks each).
 _NOT_WORD = string.punctuation + string.digits + "“”‘’–—…•·°%"
-
-
-def _token_words(tok: str) -> list[str]:
-    """``_WORD.findall(tok)`` for a token that is not all letters: usually a word with punctuation
-    or digits at its ends, which cannot hold part of a word."""
-    s = tok.strip(_NOT_WORD)
-    if not s:
-        return []
-    if s.isalpha():
-        return [s]
-    return _WORD.findall(s)
 
 
 def _body_words(texts: list[str]) -> tuple[list[str], list[str]] | None:
@@ -361,7 +354,7 @@ def _body_words(texts: list[str]) -> tuple[list[str], list[str]] | None:
             otoks[i] = s
             ltoks[i] = s.lower()
         elif s != _SEP:
-            spliced.append((i, _token_words(s)))
+            spliced.append((i, _WORD.findall(s)))  # no word, or several
     if not spliced:
         return otoks, ltoks
     words: list[str] = []
@@ -388,8 +381,7 @@ def _bigram_cases(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tuple[str,
     metadata. Same dict as ``_bigram_cases_plain``, from the words of ``_body_words``."""
     if not wanted:
         return {}
-    blocks = list(sk.preamble) + [b for node in sk.nodes() for b in [node.head, *node.body]]
-    found = _body_words([b.text for b in blocks])
+    found = _body_words([b.text for b in _body_blocks(sk)])
     if found is None:
         return _bigram_cases_plain(sk, wanted)
     words, lows = found
