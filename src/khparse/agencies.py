@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import regex
 
+from .grammar_cache import rx
 from .models import Agency, AgencyKind, Task
 from .normalize import _OLD_TONE, collapse, fold, new_tone
 
@@ -63,18 +64,18 @@ def word_trie(words: Iterable[str]) -> str:
     return emit(root)
 
 
-_HEAD_RE = regex.compile(r"^(?:" + word_trie(HEADS)
+_HEAD_RE = rx(r"^(?:" + word_trie(HEADS)
                          + r"|Lãnh\s+đạo(?=\s+(?:\p{Lu}|các\s))"  # "Lãnh đạo Sở Y tế", not the verb "Lãnh đạo, chỉ đạo"
                          r"|Tổ(?!\s+chức\b)"  # "Tổ công tác", "Tổ đảng", not the verb "Tổ chức"
                          r"|phòng(?=\s+\p{Lu}))(?![\p{L}])")  # "Giao phòng Quản lý Công nghiệp"
 # Generic collectives written in lower case: "các sở, ban, ngành có liên quan", "chính quyền", "doanh nghiệp".
-_COLLECTIVE_START = regex.compile(
+_COLLECTIVE_START = rx(
     r"^(?:[Cc]ác|[Nn]hững|[Mm]ọi|[Tt]oàn\s+thể)\s+(?:Ủy\s+ban|Sở|Ban|Bộ|Hội|Đoàn|Tổ|sở|ban|bộ|ngành|cơ\s+quan|đơn\s+vị|"
     r"địa\s+phương|tổ\s+chức|đoàn\s+thể|doanh\s+nghiệp|hội|thành\s+viên|lực\s+lượng|xã|phường|huyện|quận|tỉnh|cấp|"
     r"trường|cơ\s+sở|chủ\s+đầu\s+tư|nhà\s+trường|phòng|trung\s+tâm|chi\s+cục|cục|viện|bệnh\s+viện|hợp\s+tác\s+xã|"
     r"cá\s+nhân|đại\s+biểu|chi\s+bộ|đảng\s+bộ|cấp\s+ủy|báo|đài|ngân\s+hàng|công\s+ty|tập\s+đoàn)\b")
-_CHINH_QUYEN = regex.compile(r"^chính quyền\b")  # "chính quyền các cấp"
-_GENERIC_CONT = regex.compile(r"^các\s+(?:ngành|cấp|địa phương|đơn vị|cơ quan|tổ chức|đoàn thể)\b")
+_CHINH_QUYEN = rx(r"^chính quyền\b")  # "chính quyền các cấp"
+_GENERIC_CONT = rx(r"^các\s+(?:ngành|cấp|địa phương|đơn vị|cơ quan|tổ chức|đoàn thể)\b")
 # Verbs that end an agency phrase in prose ("… thành phố căn cứ chức năng", "… liên quan giúp UBND tỉnh").
 VERBS = (
     "chủ trì", "phối hợp", "căn cứ", "giúp", "tham mưu", "xây dựng", "triển khai", "thực hiện", "tổ chức",
@@ -87,9 +88,9 @@ VERBS = (
     "được", "trong", "để", "nhằm", "theo", "thuộc phạm vi", "đề nghị", "tại", "cho", "về", "là", "mở", "xử lý",
     "ký", "thu hút", "vận hành", "chấp hành", "thanh tra", "điều tra", "truy quét", "ngăn chặn", "giải quyết",
 )
-_VERB_RE = regex.compile(r"\s(?:" + word_trie(VERBS) + r")(?![\p{L}])")
+_VERB_RE = rx(r"\s(?:" + word_trie(VERBS) + r")(?![\p{L}])")
 # Words that may follow "trong/theo/tại/cho/về" inside a name: "trên địa bàn tỉnh", "có liên quan".
-_KEEP_AFTER = regex.compile(r"^\s(?:trên\s+địa\s+bàn|có\s+liên\s+quan|liên\s+quan|thuộc\s+tỉnh|của\s+tỉnh|"
+_KEEP_AFTER = rx(r"^\s(?:trên\s+địa\s+bàn|có\s+liên\s+quan|liên\s+quan|thuộc\s+tỉnh|của\s+tỉnh|"
                             r"cấp\s+(?:tỉnh|huyện|xã)|các\s+cấp)")
 
 
@@ -101,8 +102,8 @@ def is_agency_start(s: str) -> bool:
 
 
 # What a verb after it is a noun of: "các tổ chức", "Ban tuyên truyền", ", phối hợp" (a list goes on).
-_NOUN_BEFORE = regex.compile(r"(?:các|những|Các|cơ quan|Ban|,)$")
-_DASH_DUTY = regex.compile(r"\s*[-–:]\s*(?=(?:Chủ\s+trì|Phối\s+hợp|Thực\s+hiện|Tham\s+mưu|Chỉ\s+đạo|Là\s)\b)")
+_NOUN_BEFORE = rx(r"(?:các|những|Các|cơ quan|Ban|,)$")
+_DASH_DUTY = rx(r"\s*[-–:]\s*(?=(?:Chủ\s+trì|Phối\s+hợp|Thực\s+hiện|Tham\s+mưu|Chỉ\s+đạo|Là\s)\b)")
 
 
 def cut_at_verb(s: str) -> str:
@@ -124,11 +125,11 @@ def cut_at_verb(s: str) -> str:
         return s[: m.start()]
 
 
-_LEAD_CONJ = regex.compile(r"^(?:và|cùng|với|hoặc)\s+")
-_TRAIL_DOTS = regex.compile(r"(?:\s*\.{2,}|…)+$")  # "Cổng thông tin điện tử tỉnh..."
-_TRAIL_CHU_TRI = regex.compile(r"\s+chủ\s+trì\s*[.;,]?$")  # "Sở Kế hoạch và Đầu tư chủ trì."
-_TRAIL_VERB = regex.compile(r"\s+(?:thực\s+hiện|triển\s+khai)$")
-_CAC_LOWER = regex.compile(r"^Các\s+\p{Ll}")
+_LEAD_CONJ = rx(r"^(?:và|cùng|với|hoặc)\s+")
+_TRAIL_DOTS = rx(r"(?:\s*\.{2,}|…)+$")  # "Cổng thông tin điện tử tỉnh..."
+_TRAIL_CHU_TRI = rx(r"\s+chủ\s+trì\s*[.;,]?$")  # "Sở Kế hoạch và Đầu tư chủ trì."
+_TRAIL_VERB = rx(r"\s+(?:thực\s+hiện|triển\s+khai)$")
+_CAC_LOWER = rx(r"^Các\s+\p{Ll}")
 
 
 # What each clean-up above needs to find anything ("$" also matches before a final "\n"): most items
@@ -155,9 +156,9 @@ def clean_item(s: str) -> str:
 
 
 # Between the items of a list: ";" or ", ".
-_LIST_SEP = regex.compile(r"\s*;\s*|(?<!\bphòng)\s*,\s+")
-_LETTER = regex.compile(r"\p{L}")
-_AND_RE = regex.compile(r"\s+(?:và|cùng)\s+(?=(?:các\s+\p{Ll}|" + _HEAD_RE.pattern[1:] + r"))")
+_LIST_SEP = rx(r"\s*;\s*|(?<!\bphòng)\s*,\s+")
+_LETTER = rx(r"\p{L}")
+_AND_RE = rx(r"\s+(?:và|cùng)\s+(?=(?:các\s+\p{Ll}|" + _HEAD_RE.pattern[1:] + r"))")
 
 
 def _split_and(piece: str) -> list[str]:
@@ -216,7 +217,7 @@ def _split_agencies(text: str, prose: bool) -> tuple[str, ...]:
 
 # Abbreviations expanded by ``canonical``, in this order (compiled once: it runs per agency), each
 # with the literal every match of it contains, so a name without it skips the substitution.
-_EXPANSIONS = [(literal, regex.compile(p), r) for literal, p, r in (
+_EXPANSIONS = [(literal, rx(p), r) for literal, p, r in (
     ("UBND", r"\bUBND\b", "Ủy ban nhân dân"),
     ("UBMT", r"\bUBMTTQ\b|\bUBMT\b", "Ủy ban Mặt trận"),
     ("MTTQ", r"\bMTTQ\b", "Mặt trận Tổ quốc"),
@@ -227,7 +228,7 @@ _EXPANSIONS = [(literal, regex.compile(p), r) for literal, p, r in (
 # ``new_tone`` rewrites only the vowel pairs of its table ("oá", "uỷ"), and its grammar is tried at
 # every word (the costliest step here): a name with no such pair (most) skips it. A superset of
 # the pairs: any first letter of one followed by any second letter of one (tests/test_speed_tasks.py).
-_OLD_TONE_PAIR = regex.compile("[" + "".join(sorted({k[0] for k in _OLD_TONE})) + "]["
+_OLD_TONE_PAIR = rx("[" + "".join(sorted({k[0] for k in _OLD_TONE})) + "]["
                                + "".join(sorted({k[1] for k in _OLD_TONE})) + "]")
 
 
@@ -239,27 +240,27 @@ def canonical(name: str) -> str:
     s = collapse(name)
     if _OLD_TONE_PAIR.search(s):
         s = new_tone(s)
-    for literal, rx, repl in _EXPANSIONS:
+    for literal, pat, repl in _EXPANSIONS:
         if literal in s:
-            s = rx.sub(repl, s)
+            s = pat.sub(repl, s)
     return s
 
 
 # ``kind_of`` grammar, on the canonical name in lower case.
-_K_COLLECTIVE = regex.compile(r"^(?:các|những|mọi|toàn thể|chính quyền)\b")
-_K_MASS_COLLECTIVE = regex.compile(r"tổ chức chính trị\s*-\s*xã hội|đoàn thể|hội đoàn thể")  # "các tổ chức đoàn thể"
-_K_HEAD_OF = regex.compile(r"^(?:giám đốc|thủ trưởng|người đứng đầu|lãnh đạo)\b")  # "thủ trưởng các sở"
+_K_COLLECTIVE = rx(r"^(?:các|những|mọi|toàn thể|chính quyền)\b")
+_K_MASS_COLLECTIVE = rx(r"tổ chức chính trị\s*-\s*xã hội|đoàn thể|hội đoàn thể")  # "các tổ chức đoàn thể"
+_K_HEAD_OF = rx(r"^(?:giám đốc|thủ trưởng|người đứng đầu|lãnh đạo)\b")  # "thủ trưởng các sở"
 # "ủy ban nhân dân các huyện", "chủ tịch ủy ban nhân dân cấp xã"
-_K_DISTRICT = regex.compile(
+_K_DISTRICT = rx(
     r"(?:ủy ban nhân dân|chủ tịch ủy ban nhân dân|ủy ban nhân dân)\s+(?:các\s+)?(?:huyện|xã|quận|phường|thị xã|"
     r"thành phố thuộc|cấp huyện|cấp xã|các cấp|địa phương)")
-_K_DEPARTMENT = regex.compile(r"^sở\b")
-_K_MINISTRY = regex.compile(r"^bộ\s+(?!chỉ huy|đội)")  # "bộ công thương", not "bộ chỉ huy quân sự tỉnh"
-_K_MASS = regex.compile(
+_K_DEPARTMENT = rx(r"^sở\b")
+_K_MINISTRY = rx(r"^bộ\s+(?!chỉ huy|đội)")  # "bộ công thương", not "bộ chỉ huy quân sự tỉnh"
+_K_MASS = rx(
     r"mặt trận|đoàn thanh niên|tỉnh đoàn|hội liên hiệp|hội nông dân|hội cựu chiến binh|liên đoàn lao động|"
     r"tổ chức chính trị\s*-\s*xã hội|công đoàn|hội chữ thập đỏ")
-_K_PROVINCE_END = regex.compile(r"\b(?:tỉnh|thành phố)$")  # "công an tỉnh"
-_K_PROVINCIAL = regex.compile(r"^(?:công an|bộ chỉ huy|văn phòng|thanh tra|kho bạc|"
+_K_PROVINCE_END = rx(r"\b(?:tỉnh|thành phố)$")  # "công an tỉnh"
+_K_PROVINCIAL = rx(r"^(?:công an|bộ chỉ huy|văn phòng|thanh tra|kho bạc|"
                               r"bảo hiểm xã hội|đài|báo|cổng|ban)\b")
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .grammar_cache import rx
 from .models import Deadline, DeadlineKind, Provenance
 from .numbers import nfc_with_offsets
 from .scan import Alternation, WordGate
@@ -85,7 +86,7 @@ _DEADLINE_ALTERNATIVES = (
     # a year: 'trong năm 2024', 'ngay trong năm 2025', 'hoàn thành trong năm 2026'
     rf"(?P<in_year>(?:(?:hoàn\s+thành|xong)\s+)?(?:ngay\s+)?trong\s+năm\s+{_Y})",
 )
-DEADLINE = regex.compile("\n|".join(_NOT_IN_WORD + alt for alt in _DEADLINE_ALTERNATIVES), _VI)
+DEADLINE = rx("\n|".join(_NOT_IN_WORD + alt for alt in _DEADLINE_ALTERNATIVES), _VI)
 _DEADLINE_SCAN = Alternation(DEADLINE)
 # The words each alternative cannot match without (read off its source above), and an ASCII digit
 # for all that print a day, month or year (all but 'định kỳ hằng năm'): a paragraph is searched
@@ -104,20 +105,20 @@ _DEADLINE_GATE = WordGate(_DEADLINE_SCAN, {
     "in_year": ("trong", "năm", WordGate.DIGIT),
 })
 # Recurrence words that are a deadline only in a report duty: 'báo cáo … hằng quý'.
-RECURRING_WORD = regex.compile(rf"(?<![\p{{L}}]){_EVERY}\s+(?P<per>năm|quý|tháng)(?![\p{{L}}])", _VI)
-REPORT_VERB = regex.compile(
+RECURRING_WORD = rx(rf"(?<![\p{{L}}]){_EVERY}\s+(?P<per>năm|quý|tháng)(?![\p{{L}}])", _VI)
+REPORT_VERB = rx(
     r"(?<![\p{L}])(?:báo\s+cáo|tổng\s+hợp|gửi|sơ\s+kết|tổng\s+kết|công\s+bố|công\s+khai|cập\s+nhật)(?![\p{L}])",
     _VI,
 )
 # A time label: 'Thời gian thực hiện: Quý II/2026', 'Thời gian hoàn thành: tháng 6/2024'.
-TIME_LABEL = regex.compile(
+TIME_LABEL = rx(
     r"(?<![\p{L}])(?:thời\s+gian(?:\s+(?:thực\s+hiện|hoàn\s+thành|triển\s+khai|tổ\s+chức|kiểm\s+tra))?|thời\s+hạn"
     r"|tiến\s+độ(?:\s+(?:thực\s+hiện|hoàn\s+thành))?)\s*:\s*",
     _VI,
 )
 # Values of a time cell or label (no trigger needed): 'Tháng 10/2025', '6/2025', '2025',
 # 'Quý II/2026', '30/6/2025', 'Hàng năm', 'Hằng quý'; 'Thường xuyên' and periods give nothing.
-CELL_TIME = regex.compile(
+CELL_TIME = rx(
     rf"""
     (?<![\p{{L}}\d/])
     (?:
@@ -134,17 +135,17 @@ CELL_TIME = regex.compile(
 )
 # A date right after a document number belongs to the cited document: '… 7178/PA-UBND ngày 14/11/2025'.
 # (The number starts at the search start (\G) or a digit run's start: linear on a long run of digits.)
-CITED = regex.compile(r"(?:\G|(?<!\d))\d+(?:/\d{2,4})?\s?[-/]\s?\p{Lu}[\p{L}\d&.]*(?:[-/][\p{L}\d&]+)*\s*(?:ngày\s*)?$")
-PAST = regex.compile(r"(?<![\p{L}])đã(?:\s+\p{L}+){0,2}\s*$", regex.IGNORECASE)
+CITED = rx(r"(?:\G|(?<!\d))\d+(?:/\d{2,4})?\s?[-/]\s?\p{Lu}[\p{L}\d&.]*(?:[-/][\p{L}\d&]+)*\s*(?:ngày\s*)?$")
+PAST = rx(r"(?<![\p{L}])đã(?:\s+\p{L}+){0,2}\s*$", regex.IGNORECASE)
 _ROMAN_Q = {"I": 3, "II": 6, "III": 9, "IV": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _PERIOD_KIND: dict[str, DeadlineKind] = {"năm": "annual", "quý": "quarterly", "tháng": "monthly"}
 # Table columns that hold a time: 'Thời gian hoàn thành', 'Thời gian thực hiện', 'Thời hạn',
 # 'Tiến độ', 'Thời gian (Năm 2026)'.
-_COL_TIME = regex.compile(r"^(?:thời\s+gian|thời\s+hạn|tiến\s+độ|hạn\s+hoàn\s+thành)", _VI)
-_COLUMN_NUMBER = regex.compile(r"\(?\d+\)?")  # a cell holding a column number: "(5)"
+_COL_TIME = rx(r"^(?:thời\s+gian|thời\s+hạn|tiến\s+độ|hạn\s+hoàn\s+thành)", _VI)
+_COLUMN_NUMBER = rx(r"\(?\d+\)?")  # a cell holding a column number: "(5)"
 # 'từ tháng 3/2025 đến tháng 6/2025': a span, of which only the end is the deadline.
-_FROM = regex.compile(r"(?i)(?<![\p{L}])từ\s")
-_TO = regex.compile(r"(?i)(?<![\p{L}])(?:đến|tới)\s")
+_FROM = rx(r"(?i)(?<![\p{L}])từ\s")
+_TO = rx(r"(?i)(?<![\p{L}])(?:đến|tới)\s")
 
 
 @dataclass
@@ -350,8 +351,8 @@ def _cell_hits(text: str, s: int, e: int) -> list[_Hit]:
     return found
 
 
-_LABEL_END = regex.compile(r"[;.](?:\s|$)|\n")
-_CLAUSE_CUT = regex.compile(r";|\.(?=\s|$)")
+_LABEL_END = rx(r"[;.](?:\s|$)|\n")
+_CLAUSE_CUT = rx(r";|\.(?=\s|$)")
 
 
 def _label_end(text: str, s: int) -> int:

@@ -16,6 +16,7 @@ from itertools import compress, count, pairwise
 
 import regex
 
+from .grammar_cache import rx
 from .models import Metadata, Signer
 from .normalize import collapse, sentence_case
 from .paragraphs import RULE_RE
@@ -26,60 +27,60 @@ from .structure import Block, Skeleton
 # --- header grammar ---------------------------------------------------------------------------
 # National motto lines (removed before reading the issuer): "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
 # "Độc lập - Tự do - Hạnh phúc"; Party documents carry "ĐẢNG CỘNG SẢN VIỆT NAM" instead.
-MOTTO_RE = regex.compile(
+MOTTO_RE = rx(
     r"CỘNG\s+H[OÒ]À?\s*XÃ\s+HỘI(?:\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM)?|CHỦ\s+NGHĨA\s+VIỆT\s+NAM|"
     r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM",
     regex.IGNORECASE,
 )
 # "Số: 30/KH-UBND", "Số:     /KH-UBND" (number left blank in a draft), "Số 3260-KH/ĐĐQH15" (Party).
-NUMBER_RE = regex.compile(
+NUMBER_RE = rx(
     r"\bSố\s*:?\s*(?P<num>(?:\d+|[.…_ ]*)\s*[/-]\s*(?:\d{4}/)?[\p{Lu}Đ][\p{L}Đđ\d]*(?:[-/][\p{L}Đđ\d]+)*)"
 )
 # "Bắc Giang, ngày 30 tháng 4 năm 2024"; a blank day/month in a draft: "Lâm Đồng, ngày   tháng 3 năm 2026".
-DATE_RE = regex.compile(
+DATE_RE = rx(
     r"(?:(?<![\p{L}\d/-])(?P<place>(?:Thành\s+phố\s+|TP\.\s*)?\p{Lu}[\p{L}.]*(?:\s+\p{Lu}[\p{L}.]*){0,5})\s*,\s*)?ngày\s*(?P<d>\d{1,2})?[\s.…_]*"
     r"tháng\s*(?P<m>\d{1,2})?[\s.…_]*năm\s*(?P<y>\d{4})"
 )
 # Signature prefixes: TM. (on behalf of a collective), KT. (for the head), TL., TUQ., Q. (acting).
-SIGN_PREFIX_RE = regex.compile(r"^(?P<p>TM|T/M|KT|TL|TUQ|Q)\.?\s*(?P<who>.+)$")
-POSITION_RE = regex.compile(
+SIGN_PREFIX_RE = rx(r"^(?P<p>TM|T/M|KT|TL|TUQ|Q)\.?\s*(?P<who>.+)$")
+POSITION_RE = rx(
     r"^(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|TRƯỞNG\s+(?:BAN|ĐOÀN|PHÒNG)|"
     r"BÍ\s+THƯ|CHÁNH\s+VĂN\s+PHÒNG|CỤC\s+TRƯỞNG|VỤ\s+TRƯỞNG|TỔNG\s+CỤC\s+TRƯỞNG|CHÁNH\s+THANH\s+TRA|"
     r"THỨ\s+TRƯỞNG|CHỦ\s+NHIỆM|TRƯỞNG\s+CÔNG\s+AN|GIÁM\s+ĐỐC\s+CÔNG\s+AN)\b.*$"
 )
 # A person's name: 2–5 capitalised syllables ("Mai Sơn", "Nguyễn Ngọc Phúc").
-NAME_RE = regex.compile(r"^(?:\p{Lu}\p{Ll}*\s+){1,4}\p{Lu}\p{Ll}*$")
-_SIGN_NOISE_RE = regex.compile(r"^\(?\s*(?:Đã\s+ký|đã\s+ký|Ký\s+bởi|Ký\s+thay|\[?ký|Chữ\s+ký\s+số)", regex.I)
+NAME_RE = rx(r"^(?:\p{Lu}\p{Ll}*\s+){1,4}\p{Lu}\p{Ll}*$")
+_SIGN_NOISE_RE = rx(r"^\(?\s*(?:Đã\s+ký|đã\s+ký|Ký\s+bởi|Ký\s+thay|\[?ký|Chữ\s+ký\s+số)", regex.I)
 # Any lower-case letter: text without one was printed in capitals.
-_LOWER = regex.compile(r"\p{Ll}")
-_PHO = regex.compile(r"^(PHÓ)\s+(.+)$")  # "PHÓ CHỦ TỊCH"
+_LOWER = rx(r"\p{Ll}")
+_PHO = rx(r"^(PHÓ)\s+(.+)$")  # "PHÓ CHỦ TỊCH"
 # The province at the end of an issuer's name: "Ủy ban nhân dân tỉnh Bắc Giang" → "Bắc Giang".
-_PROVINCE = regex.compile(r"\b(?:tỉnh|thành phố|Thành phố)\s+(\p{Lu}[\p{L}]*(?:\s+\p{Lu}[\p{L}]*){0,3})\s*$")
-_MD_HEADING = regex.compile(r"^(?:#+\s*)")  # "# ỦY BAN NHÂN DÂN" in Markdown
+_PROVINCE = rx(r"\b(?:tỉnh|thành phố|Thành phố)\s+(\p{Lu}[\p{L}]*(?:\s+\p{Lu}[\p{L}]*){0,3})\s*$")
+_MD_HEADING = rx(r"^(?:#+\s*)")  # "# ỦY BAN NHÂN DÂN" in Markdown
 # A parent body, then the issuing body (see ``_issuer``).
-_PARENT_BODY = regex.compile(
+_PARENT_BODY = rx(
     r"^(?P<parent>.*?(?:TỈNH|THÀNH PHỐ)\s+\S+(?:\s+\S+)*?)\s+(?P<body>(?:SỞ|BAN|BỘ|CÔNG AN|VĂN PHÒNG|"
     r"THANH TRA|CHI CỤC|CỤC|BAN CHỈ ĐẠO|ĐOÀN|TỔ CÔNG TÁC|HỘI ĐỒNG)\b.*)$")
-_CAPS_PLACE = regex.compile(r"(?:TỈNH|THÀNH PHỐ)\s+(.+)$")  # "ỦY BAN NHÂN DÂN TỈNH LÀO CAI" → "LÀO CAI"
-_HAS_PLACE = regex.compile(r"\b(?:tỉnh|thành phố)\b")
-_STARS = regex.compile(r"^\**|\**$")  # Markdown bold around the trích yếu
-_FINAL_STOP = regex.compile(r"(?<!\.)\.$")
+_CAPS_PLACE = rx(r"(?:TỈNH|THÀNH PHỐ)\s+(.+)$")  # "ỦY BAN NHÂN DÂN TỈNH LÀO CAI" → "LÀO CAI"
+_HAS_PLACE = rx(r"\b(?:tỉnh|thành phố)\b")
+_STARS = rx(r"^\**|\**$")  # Markdown bold around the trích yếu
+_FINAL_STOP = rx(r"(?<!\.)\.$")
 # Where one "Nơi nhận" item ends: a line break, or "; " before the next "- " (a converted .doc).
-_RECIPIENT_BREAK = regex.compile(r"\n|(?<=;)\s*(?=[-–+]\s)")
-_NOI_NHAN_LABEL = regex.compile(r"^Nơi\s+nhận\s*:?\s*")
-_RECIPIENT_ITEM = regex.compile(r"^[-–+•]\s*(.*)$")  # "- Như Mục V;"
-_TRAIL_PUNCT = regex.compile(r"[;:.,]+$")
-_SPACE_RUN = regex.compile(r"\s+")
+_RECIPIENT_BREAK = rx(r"\n|(?<=;)\s*(?=[-–+]\s)")
+_NOI_NHAN_LABEL = rx(r"^Nơi\s+nhận\s*:?\s*")
+_RECIPIENT_ITEM = rx(r"^[-–+•]\s*(.*)$")  # "- Như Mục V;"
+_TRAIL_PUNCT = rx(r"[;:.,]+$")
+_SPACE_RUN = rx(r"\s+")
 # A first word with an inner "/" and the spaces after it. Was r"^(?:\S+/\S+\s+)", same matches, but
 # that form backtracks quadratically on a long run without spaces (tests/test_pathological.py).
-_PLACE_PREFIX = regex.compile(r"^\S[^\s/]*+/\S++\s+")
+_PLACE_PREFIX = rx(r"^\S[^\s/]*+/\S++\s+")
 # The type code in a number: "30/KH-UBND" → "KH", "30/2020/NĐ-CP" → "NĐ", "3260-KH/ĐĐQH15" → "KH".
-_NUMBER_CODE = regex.compile(r"^(?:\d*)\s*/\s*(?:\d{4}/)?(?P<c>[\p{Lu}Đ][\p{L}Đđ]*)|^\d+-(?P<p>[\p{Lu}Đ]+)/")
+_NUMBER_CODE = rx(r"^(?:\d*)\s*/\s*(?:\d{4}/)?(?P<c>[\p{Lu}Đ][\p{L}Đđ]*)|^\d+-(?P<p>[\p{Lu}Đ]+)/")
 
 # Lower-case words inside official names: "Ủy ban nhân dân tỉnh Bắc Giang".
 _ADMIN_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
 # "tỉnh Bắc Giang", "thành phố Hồ Chí Minh": the longest unit word first ("thị xã" before "xã").
-_ADMIN_RES = [(w, regex.compile(r"(?i)\b" + w.replace(" ", r"\s+") + r"\s+(.+)$"))
+_ADMIN_RES = [(w, rx(r"(?i)\b" + w.replace(" ", r"\s+") + r"\s+(.+)$"))
               for w in sorted(_ADMIN_WORDS, key=len, reverse=True)]
 _BODY_FORMS = [
     ("ỦY BAN NHÂN DÂN", "Ủy ban nhân dân"), ("UỶ BAN NHÂN DÂN", "Ủy ban nhân dân"),
@@ -271,7 +272,7 @@ def _recipients(closing: list[Line]) -> list[str]:
     return [c for c in (_TRAIL_PUNCT.sub("", r).strip() for r in out) if c]
 
 
-_WORD = regex.compile(r"[\p{L}\p{M}]+")
+_WORD = rx(r"[\p{L}\p{M}]+")
 
 
 def _pairs(*texts: str | None) -> set[tuple[str, str]]:

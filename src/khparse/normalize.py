@@ -8,6 +8,8 @@ from functools import lru_cache
 
 import regex
 
+from .grammar_cache import rx
+
 # Old-style tone placement ("hoá", "uỷ", "khoẻ") vs new style ("hóa", "ủy", "khỏe"): both occur in
 # one document (001 writes "Văn hoá" and "văn hóa"); matching must treat them as one spelling.
 _OLD_TONE = {
@@ -19,27 +21,27 @@ _OLD_TONE.update({k.capitalize(): v.capitalize() for k, v in list(_OLD_TONE.item
 _OLD_TONE.update({k.upper(): v.upper() for k, v in list(_OLD_TONE.items())})
 # Only at the end of a syllable: "hoàn" keeps its "oà" (tone on a), "thuở"… unaffected.
 # After "qu" the "u" is part of the onset ("Quý", "quỹ"): only the tone of a rhyme moves.
-_OLD_TONE_RE = regex.compile(r"(?<![\p{L}])((?i:qu)?)([\p{L}]*?)(" + "|".join(_OLD_TONE) + r")(?![\p{L}])")
+_OLD_TONE_RE = rx(r"(?<![\p{L}])((?i:qu)?)([\p{L}]*?)(" + "|".join(_OLD_TONE) + r")(?![\p{L}])")
 
 # Characters PDFs and portals put into text that never carry meaning.
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
-_ANY_INVISIBLE = regex.compile(f"[{_INVISIBLE_CHARS}]")
-_SPACES = regex.compile(r"[\p{Zs}\t]+")
+_ANY_INVISIBLE = rx(f"[{_INVISIBLE_CHARS}]")
+_SPACES = rx(r"[\p{Zs}\t]+")
 # The characters of _SPACES other than the plain space (Unicode's Zs, held equal by a test):
 # text without them and without a double space is already collapsed.
 _ODD_SPACES = frozenset("\t\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
                         "\u200a\u202f\u205f\u3000")
 # Combining marks with no letter to sit on (compiled once: ``clean`` runs on every line).
-_STRAY_MARKS = regex.compile(r"(?<![\p{L}])\p{Mn}+")
+_STRAY_MARKS = rx(r"(?<![\p{L}])\p{Mn}+")
 # Any combining mark at all: after NFC a Vietnamese line rarely has one, so the lookbehind scan
 # above (tried at every position) runs only on lines that need it.
-_ANY_MARK = regex.compile(r"\p{Mn}")
+_ANY_MARK = rx(r"\p{Mn}")
 # What ``fold_spaced`` turns into one space: every run of non-letters, non-digits.
-_NON_ALNUM = regex.compile(r"[^\p{L}\p{N}]+")
+_NON_ALNUM = rx(r"[^\p{L}\p{N}]+")
 # Words ``sentence_case`` keeps as printed: Roman numerals ("XIII", "IV,"), numbers and codes ("42-NQ/TW").
-_ROMAN_WORD = regex.compile(r"[IVXLCDM]+[,.;:]?")
-_CODE_WORD = regex.compile(r"\d|/")
+_ROMAN_WORD = rx(r"[IVXLCDM]+[,.;:]?")
+_CODE_WORD = rx(r"\d|/")
 
 
 def nfc(text: str) -> str:

@@ -26,6 +26,8 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
+from .grammar_cache import rx
+
 # One figure, as printed. Alternatives are tried in order; each is anchored so that a digit,
 # dot or comma never continues it (``6.5.`` section labels and ``1.2.3`` are not figures).
 NUMBER_PATTERN = r"""
@@ -40,8 +42,8 @@ NUMBER_PATTERN = r"""
 )
 (?![\d]|[.,]\d)                      # and nothing numeric follows
 """
-NUMBER = regex.compile(NUMBER_PATTERN, regex.VERBOSE)
-_FULL = regex.compile(r"\s*(?P<sign>[-+−]?)\s*(?P<num>" + NUMBER_PATTERN + r")\s*", regex.VERBOSE)
+NUMBER = rx(NUMBER_PATTERN, regex.VERBOSE)
+_FULL = rx(r"\s*(?P<sign>[-+−]?)\s*(?P<num>" + NUMBER_PATTERN + r")\s*", regex.VERBOSE)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from itertools import accumulate
 
 import regex
 
+from .grammar_cache import rx
 from .normalize import clean
 from .source import Line
 from .structure import Block
@@ -35,14 +36,14 @@ BULLET = r"(?P<bullet>[-–—+•*▪●◦])\s*(?=\S)"
 # Appendix "PHỤ LỤC", "Phụ lục I", "PHỤ LỤC II".
 APPENDIX = r"(?P<appendix>PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+)?(?P<appno>[IVX]+|\d+))?\b"
 
-MARKER_RE = regex.compile(rf"^\s*(?:{APPENDIX}|{ROMAN}|{DOTTED}|{ARABIC}|{LETTER}|{BULLET})")
+MARKER_RE = rx(rf"^\s*(?:{APPENDIX}|{ROMAN}|{DOTTED}|{ARABIC}|{LETTER}|{BULLET})")
 
 # A bare page number or "Trang 3/12" printed as its own line.
-PAGE_NUMBER_RE = regex.compile(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*$")
+PAGE_NUMBER_RE = rx(r"^\s*(?:-\s*)?(?:Trang\s+)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?\s*$")
 # The last character of any text PAGE_NUMBER_RE matches (asked of each line's last character at once).
-_PAGE_NUMBER_END = regex.compile(r"[\d\-\s]")
+_PAGE_NUMBER_END = rx(r"[\d\-\s]")
 # Table-cell separators ("|") of portal copies and rule lines ("-------", "–––––", "___").
-RULE_RE = regex.compile(r"^\s*(?:\||[-–—_=*.]{3,}|[-–—_]\s?[-–—_](?:\s?[-–—_])+)\s*$")
+RULE_RE = rx(r"^\s*(?:\||[-–—_=*.]{3,}|[-–—_]\s?[-–—_](?:\s?[-–—_])+)\s*$")
 
 # Words a wrapped line cannot end on when its paragraph goes on (prepositions, conjunctions,
 # classifiers): "1. Căn cứ vào các nội dung của / Kế hoạch này".
@@ -52,29 +53,29 @@ _OPEN_WORDS = {
     "khi", "mà", "do", "bởi", "qua", "giữa", "đối", "sự", "việc", "một", "mọi", "tháng", "năm", "quý",
     "Sở", "Ban", "Bộ", "Ủy", "Phòng", "Cục", "Chi",
 }
-_BARE_MARKER = regex.compile(r"^\s*(?:[IVXL]{1,6}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s*$")
+_BARE_MARKER = rx(r"^\s*(?:[IVXL]{1,6}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s*$")
 _END_PUNCT = (".", ";", ":", "!", "?", "./.")
-_LOWER_START = regex.compile(r"^[\p{Ll}\d(\"“”]")
-_CAPS_LINE = regex.compile(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
+_LOWER_START = rx(r"^[\p{Ll}\d(\"“”]")
+_CAPS_LINE = rx(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
 # Compiled once, as these run for every line.
-_DASH_ITEM = regex.compile(r"^\s*[-–]\s+(\S+)")
-_HYPHEN_NAME_END = regex.compile(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)\s*$")
-_DASH_PLUS = regex.compile(r"^\s*[-+]\s")
+_DASH_ITEM = rx(r"^\s*[-–]\s+(\S+)")
+_HYPHEN_NAME_END = rx(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)\s*$")
+_DASH_PLUS = rx(r"^\s*[-+]\s")
 # Which lines can match RULE_RE, MARKER_RE, _BARE_MARKER, _DASH_PLUS, asked of the stripped texts
 # joined by NULs (one before each text and after the last): the characters a match needs at the
 # text's start or end, each pattern opening with a literal NUL the engine scans for quickly. ``\s``
 # stays in: ``str.strip`` need not drop every character the engine counts as a space.
 _RULE_CHARS = r"[\s|\-–—_=*.]"  # a rule line has no other character (see RULE_RE)
-_RULE_CANDIDATE = regex.compile(rf"\x00{_RULE_CHARS}+(?=\x00)")
-_MARKER_CANDIDATE = regex.compile(r"\x00(?:[\sPIVXL\d\-–—+•*▪●◦]|[a-zđ][.)])")  # "a) …", "b. …"
-_BARE_MARKER_CANDIDATE = regex.compile(r"(?<=[\s.)])\x00")  # the NUL after a text ending so
-_DASH_PLUS_CANDIDATE = regex.compile(r"\x00[\s\-+]")
+_RULE_CANDIDATE = rx(rf"\x00{_RULE_CHARS}+(?=\x00)")
+_MARKER_CANDIDATE = rx(r"\x00(?:[\sPIVXL\d\-–—+•*▪●◦]|[a-zđ][.)])")  # "a) …", "b. …"
+_BARE_MARKER_CANDIDATE = rx(r"(?<=[\s.)])\x00")  # the NUL after a text ending so
+_DASH_PLUS_CANDIDATE = rx(r"\x00[\s\-+]")
 
 # --- inline anchors (flattened portal text) ----------------------------------------------
 # Places where a new logical line must start even inside a printed line: the national motto,
 # rule lines, "Số:", the place-date line, and section markers after a sentence end or after
 # an all-caps heading ("… như sau: I. MỤC ĐÍCH, YÊU CẦU 1. Mục đích 1.1. Tăng cường…").
-_INLINE_SPLIT = regex.compile(
+_INLINE_SPLIT = rx(
     r"""
     (?<=\S)\s+(?=CỘNG\s+HÒA\s+XÃ\s+HỘI|CỘNG\s+HOÀ\s+XÃ\s+HỘI)           # motto after issuer
   | (?<=Hạnh\s+phúc)\s+(?=\S)                                        # after the motto
@@ -101,11 +102,11 @@ _SPLIT_CUE_PARTS = (
     r"CỘNG", r"phúc", r"---", r"Số\s*:", r",\s+ngày\s", r"năm\s+\d{4}\s+(?:KẾ|CHƯƠNG|BÁO|TỜ|QUYẾT|CHỈ|NGHỊ|ĐỀ)",
     _MARKER_DOT % r"\s|$",  # found from its '.': the engine scans for a literal far faster than for a class
 )
-_SPLIT_CUES = regex.compile("|".join(_SPLIT_CUE_PARTS))
+_SPLIT_CUES = rx("|".join(_SPLIT_CUE_PARTS))
 # Each cue on its own, for the lines joined by NULs (``_cue_lines``), where a line's end is a NUL:
 # ``regex`` tries an alternation at every position (~18 ns a character), but finds a pattern that
 # opens with a literal with a string search (~0.3 ns).
-_CUE_SCANS = (*(regex.compile(p) for p in _SPLIT_CUE_PARTS[:-1]), regex.compile(_MARKER_DOT % r"[\s\x00]|$"))
+_CUE_SCANS = (*(rx(p) for p in _SPLIT_CUE_PARTS[:-1]), rx(_MARKER_DOT % r"[\s\x00]|$"))
 
 
 def _split_inline(line: Line) -> list[Line]:

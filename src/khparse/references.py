@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import regex
 
+from .grammar_cache import rx
 from .models import Mention, Provenance, Reference
 from .normalize import collapse, new_tone
 from .source import Line
@@ -48,11 +49,11 @@ ISSUER = (
 LATE_DATE = r"(?:(?<=\S)\s+ngày\s*(?P<d3>\d{1,2})\s?/\s?(?P<m3>\d{1,2})\s?/\s?(?P<y3>\d{4}))?"
 # A law is cited by its name before the number: "Luật Điện lực số 61/2024/QH15".
 LAW_NAME = r"(?:(?<=Luật)\s+\p{Lu}[\p{L}, ]{2,60}?(?=\s+số))?"
-CITATION_RE = regex.compile(
+CITATION_RE = rx(
     rf"(?:{TYPE_WORD}{LAW_NAME}\s+(?:số\s*:?\s*)?)?(?:{PARTY_NO}|{STATE_NO}){DATE}{ISSUER}{LATE_DATE}", regex.V1
 )
 # "(viết tắt là Nghị quyết số 42-NQ/TW)", "(sau đây gọi tắt là Kế hoạch số 119-KH/TU)", "(viết gọn là …)"
-SHORT_NAME_RE = regex.compile(
+SHORT_NAME_RE = rx(
     r"\(\s*(?:sau\s+đây\s+)?(?:được\s+)?(?:viết\s+tắt|gọi\s+tắt|viết\s+gọn|gọi)\s+là\s*:?\s*(?P<s>[^()]{2,120}?)\s*\)"
 )
 # Every short name prints its "(": a paragraph without one is not scanned for them. Both numbers
@@ -61,14 +62,14 @@ SHORT_NAME_RE = regex.compile(
 SHORT_NAME_MARK = "("
 NUMBER_SLASH = "/"
 # The number's head before its first "/", read backwards from it: "42-NQ", "42 - NQ ", "41", "30".
-_NUMBER_HEAD = regex.compile(r"(?r)(?:\d{1,5}\s?-\s?[\p{Lu}Đ]{1,4}|\d{1,6})\s?", regex.V1)
+_NUMBER_HEAD = rx(r"(?r)(?:\d{1,5}\s?-\s?[\p{Lu}Đ]{1,4}|\d{1,6})\s?", regex.V1)
 # How far back a citation's type-word prefix can reach from its number: the prefix prints only
 # letters, spaces, "," and ":", at most 86 of them not spaces (a 22-letter type word, a law's name
 # of 61, "số" and ":").
-_PREFIX_REACH = regex.compile(r"(?r)\s*(?:[\p{L},:]\s*){0,86}", regex.V1)
-_TYPE_WORD_RE = regex.compile(TYPE_WORD)
-_SPACE_RUN = regex.compile(r"\s+")
-_FRACTION = regex.compile(r"^\d+/\d+$")
+_PREFIX_REACH = rx(r"(?r)\s*(?:[\p{L},:]\s*){0,86}", regex.V1)
+_TYPE_WORD_RE = rx(TYPE_WORD)
+_SPACE_RUN = rx(r"\s+")
+_FRACTION = rx(r"^\d+/\d+$")
 
 CODE_TYPES = {
     "NQ": "Nghị quyết", "KH": "Kế hoạch", "CT": "Chỉ thị", "QĐ": "Quyết định", "KL": "Kết luận",
@@ -147,11 +148,11 @@ _ISSUER_WORDS = set(
     "nghệ tin truyền quân sự biên phòng cảnh sát kiểm án viện ủy uỷ vận tải quốc gia lâm ngân hàng nước thường "
     "trực chấp cấp trung tịch".split()
 )
-_HOI_NGHI = regex.compile(r"^Hội\s+nghị\s+(?:lần\s+thứ\s+\S+\s+)?")  # "Hội nghị lần thứ bảy Ban Chấp hành…"
-_KHOA = regex.compile(r"\s+kh(?:óa|oá)\s+[IVXLC]+$")  # "… khóa XIII"
-_PROVINCE_UBND = regex.compile(r"(?:UBND|Ủy ban nhân dân)\s+tỉnh")
-_UBND = regex.compile(r"^UBND\b")
-_PRE_ISSUER = regex.compile(r"(?P<iss>\p{Lu}[\p{L}\s]{2,70}?)\s+(?:đã\s+)?(?:ban\s+hành|phê\s+duyệt(?:\s+tại)?)\s*$")
+_HOI_NGHI = rx(r"^Hội\s+nghị\s+(?:lần\s+thứ\s+\S+\s+)?")  # "Hội nghị lần thứ bảy Ban Chấp hành…"
+_KHOA = rx(r"\s+kh(?:óa|oá)\s+[IVXLC]+$")  # "… khóa XIII"
+_PROVINCE_UBND = rx(r"(?:UBND|Ủy ban nhân dân)\s+tỉnh")
+_UBND = rx(r"^UBND\b")
+_PRE_ISSUER = rx(r"(?P<iss>\p{Lu}[\p{L}\s]{2,70}?)\s+(?:đã\s+)?(?:ban\s+hành|phê\s+duyệt(?:\s+tại)?)\s*$")
 # The words _PRE_ISSUER's window must end with (before spaces): most windows lack them, and the
 # lazy issuer is otherwise tried from every capital of the window.
 PRE_ISSUER_ENDS = ("hành", "duyệt", "tại")

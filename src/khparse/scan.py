@@ -21,6 +21,8 @@ from typing import Protocol
 
 import regex
 
+from .grammar_cache import rx
+
 __all__ = ["Alternation", "AnchoredPart", "WordGate", "group_name", "split_alternatives"]
 
 
@@ -77,8 +79,8 @@ def split_alternatives(pattern: str, verbose: bool) -> list[str]:
     return parts
 
 
-_GLOBAL_FLAG = regex.compile(r"\(\?[a-zA-Z]+\)")
-_GROUP_NAME = regex.compile(r"\(\?P<(\w+)>")
+_GLOBAL_FLAG = rx(r"\(\?[a-zA-Z]+\)")
+_GROUP_NAME = rx(r"\(\?P<(\w+)>")
 
 
 def group_name(part_source: str) -> str | None:
@@ -105,7 +107,7 @@ class Alternation:
         self._all = True  # False for a subset: no parts means nothing to find
         # \G anchors at the search position, which differs between the two ways of scanning
         if len(texts) > 1 and not _GLOBAL_FLAG.search(src) and "\\G" not in src:
-            self.parts = [regex.compile(t, flags) for t in texts]
+            self.parts = [rx(t, flags) for t in texts]
 
     def subset(self, keep: Callable[[str], bool]) -> Alternation:
         """A scanner over only the alternatives whose source ``keep`` accepts, for text where the
@@ -127,7 +129,7 @@ class Alternation:
         if {group_name(p.pattern) for p in picked} != names:
             raise ValueError(f"no alternative is named {sorted(names - {group_name(p.pattern) for p in picked})}")
         merged = finder(picked[0] if len(picked) == 1 else
-                        regex.compile("|".join(p.pattern for p in picked), picked[0].flags & ~(regex.U | regex.V0)))
+                        rx("|".join(p.pattern for p in picked), picked[0].flags & ~(regex.U | regex.V0)))
         out = Alternation.__new__(Alternation)
         out.combined = self.combined
         out._all = self._all
@@ -250,4 +252,4 @@ class WordGate:
         return scanner
 
 
-_ASCII_DIGIT = regex.compile(r"[0-9]")
+_ASCII_DIGIT = rx(r"[0-9]")

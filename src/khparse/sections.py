@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-import regex
-
+from .grammar_cache import rx
 from .paragraphs import MARKER_RE, RULE_RE, build_blocks, logical_lines
 from .source import Line, SourceDoc
 from .structure import Block, Node, Skeleton
@@ -35,21 +34,21 @@ DOC_TYPES = {
     "PHƯƠNG ÁN": ("Phương án", "PA"),
     "CÔNG VĂN": ("Công văn", "CV"),
 }
-TYPE_LINE_RE = regex.compile(
+TYPE_LINE_RE = rx(
     r"^\s*(?P<type>" + "|".join(k.replace(" ", r"\s+") for k in DOC_TYPES) + r")(?P<rest>(?:\s+[^\p{Ll}]*)?)"
     r"(?P<tail>\s+\p{Lu}\p{Ll}.*)?$"
 )
 # Closing block: "Nơi nhận:", the signature prefixes TM./KT./T/M/TL./TUQ./Q.
-CLOSING_RE = regex.compile(r"^\s*(?:Nơi\s+nhận\s*:?|(?:TM|T/M|KT|TL|TUQ|Q)\.?\s+\p{Lu}{2,})")
-APPENDIX_LINE_RE = regex.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+)?([IVX]+|\d+))?\b\s*[:.]?\s*(.*)$")
+CLOSING_RE = rx(r"^\s*(?:Nơi\s+nhận\s*:?|(?:TM|T/M|KT|TL|TUQ|Q)\.?\s+\p{Lu}{2,})")
+APPENDIX_LINE_RE = rx(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục)(?:\s+(?:số\s+)?([IVX]+|\d+))?\b\s*[:.]?\s*(.*)$")
 # Where the body starts when the title is in sentence case and no rule line follows it.
-BODY_OPENER_RE = regex.compile(r"^\s*(?:Căn\s+cứ|Thực\s+hiện|Tiếp\s+tục|Để|Nhằm|Theo|Triển\s+khai|Ngày\s+\d)")
-_CAPS = regex.compile(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
+BODY_OPENER_RE = rx(r"^\s*(?:Căn\s+cứ|Thực\s+hiện|Tiếp\s+tục|Để|Nhằm|Theo|Triển\s+khai|Ngày\s+\d)")
+_CAPS = rx(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
 # A caps title running into body text: "… THÀNH PHỐ Thực hiện Chỉ thị …".
-_CAPS_TAIL = regex.compile(r"\s(?=\p{Lu}\p{Ll}+\s+\p{Ll})")
-_NUMBER_CHARS = regex.compile(r"[\d/\-.,]+")  # dropped before asking whether a title is in capitals
+_CAPS_TAIL = rx(r"\s(?=\p{Lu}\p{Ll}+\s+\p{Ll})")
+_NUMBER_CHARS = rx(r"[\d/\-.,]+")  # dropped before asking whether a title is in capitals
 # A Roman part in capitals opening the document after a signature: "I. MỤC ĐÍCH, YÊU CẦU".
-_ROMAN_CAPS_LINE = regex.compile(r"^\s*[IVX]{1,4}\.\s+\p{Lu}{2,}\s")
+_ROMAN_CAPS_LINE = rx(r"^\s*[IVX]{1,4}\.\s+\p{Lu}{2,}\s")
 
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
 
@@ -83,7 +82,7 @@ def _split_caps_tail(line: Line) -> tuple[Line, Line | None]:
     return head, rest
 
 
-_GAP = regex.compile(r"\s{6,}(?=\S)")
+_GAP = rx(r"\s{6,}(?=\S)")
 
 
 def by_columns(lines: list[Line]) -> list[Line]:
@@ -216,16 +215,16 @@ def split_regions(lines: list[Line]) -> Regions:
 
 # --- the tree -------------------------------------------------------------------------------
 # A sentence-final '.', not an ellipsis, not after an abbreviation ("TP.", "Ông.", "ThS.", "Đ/c.").
-_SENTENCE_END = regex.compile(
+_SENTENCE_END = rx(
     r"(?<!\.)(?<!\b\p{Lu}{1,3})(?<!\b(?:Ông|Bà|ThS|TS|PGS|GS|KS|Đ/c|đ/c|Tp|Th|tr|St|No))\.(?!\.)(?=\s+[\p{Lu}\"“(]|\s*$)")
 
 
 # "Nơi nhận" opening a line (compiled once: tested on every body line).
-_NOI_NHAN = regex.compile(r"^\s*Nơi\s+nhận")
+_NOI_NHAN = rx(r"^\s*Nơi\s+nhận")
 _CLOSING_FIRST = frozenset("NTKQ")  # what CLOSING_RE (and _NOI_NHAN) can start with after its spaces
-_RUN_IN_BULLET = regex.compile(r"\s[-–+]\s(?=\p{Lu})")
-_HEADING_PUNCT = regex.compile(r"[.;:(]")
-_HYPHEN_NAME_END = regex.compile(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)$")
+_RUN_IN_BULLET = rx(r"\s[-–+]\s(?=\p{Lu})")
+_HEADING_PUNCT = rx(r"[.;:(]")
+_HYPHEN_NAME_END = rx(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)$")
 
 
 def split_heading(text: str) -> tuple[str, str]:
@@ -393,7 +392,7 @@ class _Builder:
         self.stack = list(reversed(path))
 
 
-_MIXED_WORD = regex.compile(r"\s(?=\p{Lu}\p{Ll})")  # before a mixed-case word
+_MIXED_WORD = rx(r"\s(?=\p{Lu}\p{Ll})")  # before a mixed-case word
 
 
 def _split_roman_heading(text: str) -> tuple[str, str]:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
-
+from .grammar_cache import rx
 from .normalize import collapse, fold_spaced
 from .source import Table
 
@@ -28,9 +27,9 @@ ROLE_PATTERNS: list[tuple[str, str]] = [
     ("content", r"noi dung|nhiem vu|cong viec|hoat dong|ten de an|^de an|chuong trinh|giai phap|^ten"),
     ("note", r"ghi chu|theo doi|kiem tra|don doc"),
 ]
-_ROLE_RES = [(role, regex.compile(pat)) for role, pat in ROLE_PATTERNS]  # compiled once: run per header cell
-_ROMAN = regex.compile(r"^[IVXL]{1,6}\.?$")
-_COLNUM = regex.compile(r"^\(?\d{1,2}\)?$")
+_ROLE_RES = [(role, rx(pat)) for role, pat in ROLE_PATTERNS]  # compiled once: run per header cell
+_ROMAN = rx(r"^[IVXL]{1,6}\.?$")
+_COLNUM = rx(r"^\(?\d{1,2}\)?$")
 
 
 @dataclass
@@ -59,8 +58,8 @@ def _roles(header: list[str]) -> dict[str, int]:
         key = fold_spaced(cell)
         if not key:
             continue
-        for role, rx in _ROLE_RES:
-            if rx.search(key):
+        for role, pat in _ROLE_RES:
+            if pat.search(key):
                 if role not in cols:
                     cols[role] = i
                 break

@@ -44,6 +44,7 @@ from functools import lru_cache
 
 import regex
 
+from .grammar_cache import rx
 from .models import Comparator, Provenance, Target
 from .numbers import NUMBER_PATTERN, nfc_with_offsets, parse_vn_number
 from .scan import Alternation, AnchoredPart, WordGate
@@ -55,8 +56,11 @@ _VI = regex.VERBOSE | regex.IGNORECASE
 
 
 def _alt(words: list[str]) -> str:
-    """Alternation of phrases, longest first, spaces matching any whitespace."""
-    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+    """Alternation of phrases, longest first, spaces matching any whitespace.
+
+    Ties in alphabetical order: the same pattern in every process (a set's order is not), so the
+    compiled grammar is found in ``grammar_cache``."""
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 # ── units ───────────────────────────────────────────────────────────────────────────────────
@@ -111,7 +115,7 @@ UNIT_PATTERN = rf"""
 _LABEL_WORDS = r"""mức\s+độ|cấp\s+độ|điều|khoản|điểm|mục|chương|phần|phụ\s+lục|biểu|mẫu|bước
                  |giai\s+đoạn|đợt|kỳ|khóa|khoá|nhóm|loại|hạng|quốc\s+lộ|tỉnh\s+lộ|lô|tầng|top|bảng
                  |hình|tiêu\s+chí|phiên\s+bản|version|tổ|khu\s+phố|ấp|xóm|cấp"""
-MASK = regex.compile(
+MASK = rx(
     rf"""
     # document number: '30/KH-UBND', '42- NQ/TW', '42-NQ/TƯ', '35/2022/NĐ-CP', '3260-KH/ĐĐQH15'
     # (starts where a digit run starts: tried inside a run it rescans the run, quadratic on hostile input)
@@ -148,17 +152,17 @@ MASK = regex.compile(
 # MASK scanned one alternative at a time: same spans, 7x faster on the seed (see scan.py).
 # The label words are tried at every position by the engine, but a label needs a digit after a
 # space: its matches are found from those digits backwards (``scan.AnchoredPart``).
-_LABEL_PREFIX = regex.compile(r"(?r)(?<![\p{L}])(?i:" + _LABEL_WORDS + r")\s+", _V)
-_SPACE_DIGIT = regex.compile(r"(?<=\s)\d")
+_LABEL_PREFIX = rx(r"(?r)(?<![\p{L}])(?i:" + _LABEL_WORDS + r")\s+", _V)
+_SPACE_DIGIT = rx(r"(?<=\s)\d")
 # The masks that open with a number (after a lookbehind that rules out a digit before it) start
 # where a run of digits starts: tried there together, not each scanned over the whole text.
-_DIGIT_RUN = regex.compile(r"(?<!\d)\d")
+_DIGIT_RUN = rx(r"(?<!\d)\d")
 _NUMBER_FIRST = {"docno", "date", "period", "year", "clock", "fraction", "version"}
 # The month and the year after a time word are found the same way: from the number after a space
 # ('tháng 6', 'năm 2030'; for the year only a 19xx/20xx one) back to the word before it.
-_MONTH_PREFIX = regex.compile(r"(?r)(?<![\p{L}])(?i:tháng|quý)\s+")
-_YEARWORD_PREFIX = regex.compile(r"(?r)(?<![\p{L}])(?i:năm|tầm\s+nhìn|giai\s+đoạn|thời\s+kỳ|niên\s+độ)\s+")
-_SPACE_YEAR = regex.compile(r"(?<=\s)(?:19|20)\d{2}(?!\d)")
+_MONTH_PREFIX = rx(r"(?r)(?<![\p{L}])(?i:tháng|quý)\s+")
+_YEARWORD_PREFIX = rx(r"(?r)(?<![\p{L}])(?i:năm|tầm\s+nhìn|giai\s+đoạn|thời\s+kỳ|niên\s+độ)\s+")
+_SPACE_YEAR = rx(r"(?<=\s)(?:19|20)\d{2}(?!\d)")
 _MASK_SCAN = (Alternation(MASK)
               .with_finder({"label"}, lambda part: AnchoredPart(part, _SPACE_DIGIT, _LABEL_PREFIX))
               .with_finder({"month"}, lambda part: AnchoredPart(part, _SPACE_DIGIT, _MONTH_PREFIX))
@@ -170,10 +174,10 @@ _MASK_GATE = WordGate(_MASK_SCAN, {
     "ordinal": ("thứ",), "agerange": ("từ", "tuổi"),
 })
 # Every figure has a digit: a sentence without one (after masking) is not scanned for figures.
-_DIGIT = regex.compile(r"\d")
+_DIGIT = rx(r"\d")
 
 # ── the figure ──────────────────────────────────────────────────────────────────────────────
-FIGURE = regex.compile(
+FIGURE = rx(
     rf"""
     (?<![\p{{L}}\d])
     (?P<cmp>
@@ -197,22 +201,22 @@ FIGURE = regex.compile(
 # ('không nhiều hơn ở mức từ 5%': three comparator words, a cue of two, 'từ'). Read backwards from
 # the next digit (``_figure_matches``), so that the engine does not try FIGURE at every position.
 _FIGURE_LEAD_RUNS = 7
-_FIGURE_LEAD = regex.compile(rf"(?r)(?:\S*\s+){{0,{_FIGURE_LEAD_RUNS}}}\S*")
+_FIGURE_LEAD = rx(rf"(?r)(?:\S*\s+){{0,{_FIGURE_LEAD_RUNS}}}\S*")
 
 # Verb cues that make a bare number or a duration a commitment: 'HDI đạt 0,85',
 # 'nâng tổng số lên 12', 'giảm xuống còn 3 ngày'.
-STRONG_CUE = regex.compile(
+STRONG_CUE = rx(
     r"(?:(?<![\p{L}])(?:đạt(?:\s+được)?|là|lên|còn|bằng|ở\s+mức|gấp)\s*)$", _VI
 )
 # A preposition right before a counted figure makes it a scope, not a target: 'tại 35 xã'.
-SCOPE_PREP = regex.compile(
+SCOPE_PREP = rx(
     r"(?<![\p{L}])(?:tại|ở|của|cho|với|thuộc|về|theo|giữa|trong|sau|qua|mỗi|từng|các|những|cả)\s*$", _VI
 )
 # 'từ N … trở lên' is a commitment after a cue or at the start ('đạt từ 80% trở lên'), otherwise a
 # qualifier of the noun before it ('nhóm từ 30 hộ trở lên').
-QUALIFIER_OK = regex.compile(r"(?:^|[;:,(]|(?<![\p{L}])(?:có|đạt|phấn\s+đấu))\s*$", _VI)
+QUALIFIER_OK = rx(r"(?:^|[;:,(]|(?<![\p{L}])(?:có|đạt|phấn\s+đấu))\s*$", _VI)
 # Past results: 'đã đạt 95%', 'đã có 12 xã' (the marker within the three words before the figure).
-PAST = regex.compile(r"(?<![\p{L}])(?:đã|đạt\s+được)(?:\s+\p{L}+){0,3}\s*$", _VI)
+PAST = rx(r"(?<![\p{L}])(?:đã|đạt\s+được)(?:\s+\p{L}+){0,3}\s*$", _VI)
 
 
 def _from_the_end(pattern: regex.Pattern[str]) -> regex.Pattern[str]:
@@ -223,7 +227,7 @@ def _from_the_end(pattern: regex.Pattern[str]) -> regex.Pattern[str]:
     src = pattern.pattern
     if src.count("$") != 1 or not src.rstrip(")").endswith("$"):
         raise ValueError(f"not a pattern ending in one '$': {src!r}")
-    return regex.compile("(?r)" + src.replace("$", r"\Z"), pattern.flags & ~(regex.U | regex.V0))
+    return rx("(?r)" + src.replace("$", r"\Z"), pattern.flags & ~(regex.U | regex.V0))
 
 
 # The cues before a figure (``_figure`` asks each as a yes/no of the 60 characters before it).
@@ -237,14 +241,14 @@ def _cue(pattern: regex.Pattern[str], twin: regex.Pattern[str], before: str) -> 
 
 
 # What may follow a bare number: end of clause, punctuation, 'và', a year tail.
-BARE_END = regex.compile(r"\s*(?:$|[;,.:)(|]|(?:và|vào|trong|so|trở)(?![\p{L}]))", _VI)
+BARE_END = rx(r"\s*(?:$|[;,.:)(|]|(?:và|vào|trong|so|trở)(?![\p{L}]))", _VI)
 # Powers of ten that make 'trên N dân' a denominator: 'trên 10.000 dân', 'trên 1.000 trẻ'.
 _POWERS_OF_TEN = {Decimal(10) ** k for k in range(1, 7)}
-DENOM_NOUN = regex.compile(r"\s*(?P<noun>\p{L}+(?:\s+\p{L}+){0,2}?)(?=\s*(?:$|[;,.:)(]|và\b))", _V)
+DENOM_NOUN = rx(r"\s*(?P<noun>\p{L}+(?:\s+\p{L}+){0,2}?)(?=\s*(?:$|[;,.:)(]|và\b))", _V)
 
 # Head nouns that start an indicator named before its figure: 'Tỉ lệ thất nghiệp …',
 # 'chỉ số phát triển con người (HDI)', 'tổng công suất …', 'Diện tích làm mới thêm …'.
-HEAD_NOUN = regex.compile(
+HEAD_NOUN = rx(
     r"""(?<![\p{L}])(?:tỷ\s+lệ|tỉ\s+lệ|tỷ\s+trọng|tỉ\s+trọng|chỉ\s+số|chỉ\s+tiêu|số\s+lượng|tổng\s+số|tổng
         |mức\s+độ|mức|diện\s+tích|tuổi\s+thọ|số\s+năm|thu\s+nhập|sản\s+lượng|giá\s+trị|tốc\s+độ
         |năng\s+suất|quy\s+mô|công\s+suất|độ\s+che\s+phủ|kim\s+ngạch|doanh\s+thu|thời\s+gian
@@ -253,16 +257,16 @@ HEAD_NOUN = regex.compile(
 )
 # Text after a figure that starts with a preposition is a scope, not what is measured:
 # 'giảm từ 5% ÷ 10% trên cả 3 tiêu chí …', '5%-10% cả 3 tiêu chí … so với năm 2019'.
-PREP_START = regex.compile(r"(?:trên|cả|so\s+với|cho|tại|ở|của|đối\s+với|về|theo|với|trong)(?![\p{L}])", _VI)
+PREP_START = rx(r"(?:trên|cả|so\s+với|cho|tại|ở|của|đối\s+với|về|theo|với|trong)(?![\p{L}])", _VI)
 # Words trimmed from the ends of an indicator span. (A label number starts at the match start (\G)
 # or a digit run's start: tried inside a long run of digits it would rescan the run.)
-_LEAD_JUNK = regex.compile(
+_LEAD_JUNK = rx(
     r"""(?:\s|[-–+•*:,;]|\(?[a-zđ]\)\s|(?:\G|(?<!\d))\d+(?:\.\d+)*\.\s
         |(?:và|đồng\s+thời|trong\s+đó|riêng|gồm|bao\s+gồm|cụ\s+thể|hằng\s+năm|hàng\s+năm)(?![\p{L}])
         |(?:đến\s+hết|đến|tới|vào|trong|cuối|hết)\s+năm\s+\d{4}(?!\d))+""",
     _VI,
 )
-_TRAIL_JUNK = regex.compile(
+_TRAIL_JUNK = rx(
     r"""(?:\s|[-–:,;.]
         |(?<![\p{L}])(?:đạt(?:\s+được)?|là|lên|còn|bằng|ở\s+mức|và|từ)(?![\p{L}])
         |(?<![\p{L}])(?:vào|trong|đến\s+hết|đến|tới|cuối|hết|so\s+với(?:\s+cùng\s+kỳ)?|so\s+với)\s+năm\s+\d{4}(?!\d)
@@ -276,53 +280,53 @@ _TRAIL_JUNK = regex.compile(
 # letter run that is not one of them, or any other character, is a wall the junk cannot reach
 # behind. The words are read off the pattern itself (not escapes like \s or \p{L}), so the two
 # cannot drift apart.
-_TRAIL_WORD = regex.compile(
-    "|".join(sorted(set(regex.findall(r"(?<![\\{])\p{L}+", _TRAIL_JUNK.pattern)))), _VI)
-_TRAIL_WALL = regex.compile(r"(?r)\p{L}+|[^\p{L}\d\s\-–:,;.]")
+_TRAIL_WORD = rx(
+    "|".join(sorted(set(rx(r"(?<![\\{])\p{L}+").findall(_TRAIL_JUNK.pattern)))), _VI)
+_TRAIL_WALL = rx(r"(?r)\p{L}+|[^\p{L}\d\s\-–:,;.]")
 
 # Years. In a phrase: 'vào năm 2030', 'trong năm 2024', 'đến hết năm 2026', 'năm 2026',
 # 'trong giai đoạn 2026-2030' (→ 2030). A baseline 'so với năm 2017' is not a target year.
-YEAR_IN_PHRASE = regex.compile(
+YEAR_IN_PHRASE = rx(
     r"""(?P<base>so\s+với(?:\s+cùng\s+kỳ)?(?:\s+năm)?\s+|so\s+cùng\s+kỳ\s+(?:năm\s+)?)?
         (?:(?<![\p{L}])năm\s+(?P<y>(?:19|20)\d{2})(?![\d/])
          |(?<![\p{L}])giai\s+đoạn\s+(?:19|20)\d{2}\s*[-–]\s*(?P<y>(?:19|20)\d{2})(?!\d))""",
     _VI,
 )
 # A sentence-leading horizon that scopes every figure after it: 'Phấn đấu đến hết năm 2026, …'.
-YEAR_LEADING = regex.compile(
+YEAR_LEADING = rx(
     r"(?<![\p{L}])(?:đến\s+hết|đến|tới|vào|trong|cuối|hết|riêng|ngay\s+trong)\s+năm\s+(?P<y>(?:19|20)\d{2})(?!\d)",
     _VI,
 )
 # Where a figure-first indicator stops: at a time adverbial ('ngay trong năm 2025', 'so với năm 2017').
-_YEAR_CUT = regex.compile(
+_YEAR_CUT = rx(
     r"(?<![\p{L}])(?:ngay\s+trong|trong|vào|đến\s+hết|đến|tới|cuối|hết|so\s+với(?:\s+cùng\s+kỳ)?)\s+năm\s+(?:19|20)\d{2}",
     _VI,
 )
 # A heading's or title's horizon: 'ĐẾN NĂM 2030', 'năm 2026', 'GIAI ĐOẠN 2026-2030', after any
 # 'tầm nhìn đến năm 2045' is set aside (used only when nothing else is given).
-HORIZON = regex.compile(
+HORIZON = rx(
     r"""(?<![\p{L}])(?:(?:đến|tới)\s+(?:hết\s+)?)?năm\s+(?P<y>(?:19|20)\d{2})(?![\d/])
       | (?<![\p{L}])(?:giai\s+đoạn|thời\s+kỳ)\s+(?:19|20)\d{2}\s*[-–]\s*(?P<y>(?:19|20)\d{2})(?!\d)""",
     _VI,
 )
-BASELINE = regex.compile(r"(?<![\p{L}])so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:19|20)\d{2}", _VI)
-VISION = regex.compile(r"(?<![\p{L}])tầm\s+nhìn\s+(?:đến\s+)?(?:năm\s+)?(?:19|20)\d{2}", _VI)
+BASELINE = rx(r"(?<![\p{L}])so\s+(?:với\s+)?(?:cùng\s+kỳ\s+)?(?:năm\s+)?(?:19|20)\d{2}", _VI)
+VISION = rx(r"(?<![\p{L}])tầm\s+nhìn\s+(?:đến\s+)?(?:năm\s+)?(?:19|20)\d{2}", _VI)
 # Headings whose figures are results, not commitments.
 # Anchored at the start: a run-in heading such as '3. Sở … tổng hợp kết quả thực hiện kế hoạch này
 # gửi UBND tỉnh trước ngày 31/12 hàng năm' is a duty, not a results part.
-RESULTS_HEADING = regex.compile(
+RESULTS_HEADING = rx(
     r"""^\W*(?:về\s+|những\s+|đánh\s+giá\s+)?(?:kết\s+quả\s+(?:thực\s+hiện|đạt\s+được|triển\s+khai)
         |tình\s+hình(?:\s+và\s+kết\s+quả)?\s+thực\s+hiện|thực\s+trạng|đánh\s+giá\s+(?:kết\s+quả|tình\s+hình|việc\s+thực\s+hiện|chung)
         |kết\s+quả|bối\s+cảnh|hiện\s+trạng)(?![\p{L}])""",
     _VI,
 )
 # Forward-looking parts of a report: 'PHƯƠNG HƯỚNG, NHIỆM VỤ …', 'Mục tiêu', 'Giải pháp', 'Kiến nghị'.
-FORWARD_HEADING = regex.compile(
+FORWARD_HEADING = rx(
     r"^\W*(?:phương\s+hướng|nhiệm\s+vụ|mục\s+tiêu|giải\s+pháp|kế\s+hoạch|đề\s+xuất|kiến\s+nghị)(?![\p{L}])",
     _VI,
 )
 # Section labels at the start of a heading paragraph: 'II.', '6.5.', 'a)', 'PHỤ LỤC I'.
-HEAD_LABEL = regex.compile(r"^\s*(?:(?:phần|mục)\s+)?(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]?\s+", _VI)
+HEAD_LABEL = rx(r"^\s*(?:(?:phần|mục)\s+)?(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)/:-]?\s+", _VI)
 
 _COMPARATOR_OF = {"ge": ">=", "le": "<=", "gt": ">", "lt": "<", "approx": "~"}
 
@@ -397,20 +401,20 @@ class _Phrase:
 
 
 # Small patterns used inside functions (compiled once, not looked up in regex's cache per call).
-_LETTER = regex.compile(r"\p{L}")
-_REPORT_TYPE = regex.compile(r"(?i)báo\s+cáo\b")  # the type line of a report: "BÁO CÁO"
-_ANY_YEAR = regex.compile(r"(?:19|20)\d{2}")  # "tầm nhìn đến năm 2045" → 2045
+_LETTER = rx(r"\p{L}")
+_REPORT_TYPE = rx(r"(?i)báo\s+cáo\b")  # the type line of a report: "BÁO CÁO"
+_ANY_YEAR = rx(r"(?:19|20)\d{2}")  # "tầm nhìn đến năm 2045" → 2045
 # A date in a title ("… ngày 24/11/2023", "ngày 30 tháng 4 năm 2024") is never the plan horizon.
-_CITED_DATE = regex.compile(r"(?i)ngày\s+\d{1,2}\s*(?:/\s*\d{1,2}\s*/\s*\d{4}|tháng\s+\d{1,2}\s+năm\s+\d{4})")
-_LIST_JOIN = regex.compile(r",|\bvà\b")  # "40 giường…, 19 bác sĩ và 33 điều dưỡng"
-_OR_MORE = regex.compile(r"\s+(?i:trở\s+lên)")  # "từ 80% trở lên"
-_BREAKDOWN_LEAD = regex.compile(r"^(?i:trong\s+đó|gồm|bao\s+gồm)\s*[:,]?\s*")  # "trong đó: khu vực thành thị …"
+_CITED_DATE = rx(r"(?i)ngày\s+\d{1,2}\s*(?:/\s*\d{1,2}\s*/\s*\d{4}|tháng\s+\d{1,2}\s+năm\s+\d{4})")
+_LIST_JOIN = rx(r",|\bvà\b")  # "40 giường…, 19 bác sĩ và 33 điều dưỡng"
+_OR_MORE = rx(r"\s+(?i:trở\s+lên)")  # "từ 80% trở lên"
+_BREAKDOWN_LEAD = rx(r"^(?i:trong\s+đó|gồm|bao\s+gồm)\s*[:,]?\s*")  # "trong đó: khu vực thành thị …"
 # A row of column numbers under a table header: "(1) (2) (3) (4)".
-_NUMBERING_ROW = regex.compile(r"[\s()\d]*")
-_PAREN_NUMBER = regex.compile(r"\(\d+\)")
-_SEMICOLON = regex.compile(r"\s*;\s*")
-_AND = regex.compile(r"(?i)và\s")
-ROW_NUMBER = regex.compile(r"\d+(?:\.\d+)*\.?")  # a table row's "TT": "1", "2.3." (also read by ``deadlines``)
+_NUMBERING_ROW = rx(r"[\s()\d]*")
+_PAREN_NUMBER = rx(r"\(\d+\)")
+_SEMICOLON = rx(r"\s*;\s*")
+_AND = rx(r"(?i)và\s")
+ROW_NUMBER = rx(r"\d+(?:\.\d+)*\.?")  # a table row's "TT": "1", "2.3." (also read by ``deadlines``)
 
 
 # ── public API ──────────────────────────────────────────────────────────────────────────────
@@ -557,8 +561,8 @@ def _leading_year(tx: _Text, s: int, e: int, first_fig: int) -> int | None:
 
 
 # The only characters the sentence and clause cutters look at (found by the engine, not a Python loop).
-_SENTENCE_CHARS = regex.compile(r"[().!?]")
-_CLAUSE_CHARS = regex.compile(r"[();]")
+_SENTENCE_CHARS = rx(r"[().!?]")
+_CLAUSE_CHARS = rx(r"[();]")
 
 
 def _top_level(text: str, s: int, e: int, chars: regex.Pattern[str]) -> Iterator[int]:
@@ -595,7 +599,7 @@ def _clauses(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
     yield cs, e
 
 
-_PARENS = regex.compile(r"[()]")
+_PARENS = rx(r"[()]")
 
 
 def _paren_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -749,7 +753,7 @@ def _symbol(s: str) -> Comparator:
 
 
 # ── phrases ─────────────────────────────────────────────────────────────────────────────────
-_SEP = regex.compile(r",|;|(?<![\p{L}])(?:và|đồng\s+thời)(?![\p{L}])", _VI)
+_SEP = rx(r",|;|(?<![\p{L}])(?:và|đồng\s+thời)(?![\p{L}])", _VI)
 
 
 def _separators(text: str, s: int, e: int, parens: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -939,20 +943,20 @@ def _target(tx: _Text, ph: _Phrase, section: str) -> Target:
 
 # ── tables ──────────────────────────────────────────────────────────────────────────────────
 # Header cells. Indicator column: 'Chỉ tiêu', 'Tên chỉ tiêu', 'Nội dung chỉ tiêu', 'Chỉ số'.
-_COL_INDICATOR = regex.compile(r"^(?:tên\s+|nội\s+dung\s+)?(?:chỉ\s+tiêu|chỉ\s+số)(?:\s+(?:chủ\s+yếu|cụ\s+thể))?$", _VI)
+_COL_INDICATOR = rx(r"^(?:tên\s+|nội\s+dung\s+)?(?:chỉ\s+tiêu|chỉ\s+số)(?:\s+(?:chủ\s+yếu|cụ\s+thể))?$", _VI)
 # Unit column: 'Đơn vị', 'Đơn vị tính', 'ĐVT' (never 'Đơn vị thực hiện', an agency column).
-_COL_UNIT = regex.compile(r"^(?:đơn\s+vị(?:\s+tính)?|đvt)$", _VI)
+_COL_UNIT = rx(r"^(?:đơn\s+vị(?:\s+tính)?|đvt)$", _VI)
 # Value columns: 'Kết quả', 'Mục tiêu', 'Giá trị', 'Chỉ tiêu năm 2026', 'Kế hoạch năm 2026',
 # 'Năm 2030', 'Đến năm 2030', 'Phấn đấu'; not past columns ('Thực hiện năm 2024', 'Ước …').
-_COL_VALUE = regex.compile(
+_COL_VALUE = rx(
     r"^(?:kết\s+quả|mục\s+tiêu|giá\s+trị|chỉ\s+tiêu\s+(?:năm|đến|giai)|kế\s+hoạch|(?:đến\s+)?năm\s+\d{4}|phấn\s+đấu"
     r"|giai\s+đoạn|định\s+mức|yêu\s+cầu|mức\s+phấn\s+đấu)",
     _VI,
 )
-_COL_PAST = regex.compile(r"thực\s+hiện|ước|đạt\s+được|thực\s+trạng|hiện\s+trạng|cùng\s+kỳ", _VI)
+_COL_PAST = rx(r"thực\s+hiện|ước|đạt\s+được|thực\s+trạng|hiện\s+trạng|cùng\s+kỳ", _VI)
 # The number of a table's group row: "I", "II." (also read by ``deadlines``).
-ROMAN_GROUP = regex.compile(r"^[IVXLC]+\.?$")
-CELL_VALUE = regex.compile(
+ROMAN_GROUP = rx(r"^[IVXLC]+\.?$")
+CELL_VALUE = rx(
     rf"""^\s*(?P<cmp>≥|>=|≤|<=|>|<|~|(?i:tối\s+thiểu|ít\s+nhất|không\s+dưới|trên|dưới|khoảng|tối\s+đa|không\s+quá|đạt))?
         \s*(?P<n1>{NUMBER_PATTERN})\s*(?P<p1>%)?
         (?:\s*(?:-|–|÷|(?i:đến))\s*(?P<n2>{NUMBER_PATTERN})\s*(?P<p2>%)?)?
@@ -1045,7 +1049,7 @@ def extract_table_targets(table: Table, section_id: str, *, default_year: int | 
 
 # Text columns of other tables (task tables): 'Nhiệm vụ', 'Tên nhiệm vụ', 'Nội dung', 'Sản phẩm',
 # 'Kết quả', 'Mục tiêu'. 'Bố trí ít nhất 15% ngân sách nhà nước …' in a task row is a target.
-_COL_TEXT = regex.compile(r"^(?:(?:tên\s+|nội\s+dung\s+)?nhiệm\s+vụ|nội\s+dung|sản\s+phẩm|kết\s+quả|mục\s+tiêu|yêu\s+cầu)", _VI)
+_COL_TEXT = rx(r"^(?:(?:tên\s+|nội\s+dung\s+)?nhiệm\s+vụ|nội\s+dung|sản\s+phẩm|kết\s+quả|mục\s+tiêu|yêu\s+cầu)", _VI)
 
 
 def _merged_row(r: list[str]) -> bool:

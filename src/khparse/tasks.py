@@ -17,6 +17,7 @@ from functools import lru_cache
 import regex
 
 from .agencies import is_agency_start, split_agencies
+from .grammar_cache import rx
 from .models import Provenance, Task
 from .normalize import collapse, fold_spaced
 from .structure import Block, Node, Skeleton
@@ -25,31 +26,31 @@ from .tables import classify
 # --- grammar ----------------------------------------------------------------------------------
 _BUL = r"^\s*(?:[-–+•*]\s*)?"
 # "- Cơ quan chủ trì: Sở Nội vụ.", "Đơn vị chủ trì thực hiện:", "Chủ trì:", "Cơ quan thực hiện:"
-LEAD_LABEL = regex.compile(
+LEAD_LABEL = rx(
     _BUL + r"(?:(?:Cơ\s+quan|Đơn\s+vị|Cơ\s+quan,\s+đơn\s+vị)\s+(?:chủ\s+trì|thực\s+hiện|tham\s+mưu)(?:\s+thực\s+hiện)?"
     r"|Chủ\s+trì(?:\s+thực\s+hiện)?|Trách\s+nhiệm\s+thực\s+hiện)\s*:\s*", regex.IGNORECASE)
 # "- Cơ quan phối hợp: …", "- Cơ quan phối hợp thực hiện:", "Đơn vị phối hợp:", "Phối hợp:"
-PARTNER_LABEL = regex.compile(
+PARTNER_LABEL = rx(
     _BUL + r"(?:(?:Cơ\s+quan|Đơn\s+vị|Cơ\s+quan,\s+đơn\s+vị)\s+)?phối\s+hợp(?:\s+thực\s+hiện)?\s*:\s*", regex.IGNORECASE)
 # "- Thời gian thực hiện: Thường xuyên.", "Thời gian hoàn thành:", "Thời hạn:", "Tiến độ:"
-TIME_LABEL = regex.compile(
+TIME_LABEL = rx(
     _BUL + r"(?:Thời\s+gian(?:\s+(?:thực\s+hiện|hoàn\s+thành|triển\s+khai))?|Thời\s+hạn(?:\s+hoàn\s+thành)?|"
     r"Tiến\s+độ(?:\s+thực\s+hiện)?)\s*:\s*", regex.IGNORECASE)
 # "- Sản phẩm: Kế hoạch của UBND tỉnh", "Kết quả đầu ra:"
-PRODUCT_LABEL = regex.compile(_BUL + r"(?:Sản\s+phẩm|Kết\s+quả(?:\s+đầu\s+ra)?)\s*:\s*", regex.IGNORECASE)
-ANY_LABEL = regex.compile("|".join(f"(?:{p.pattern.removeprefix(_BUL)})" for p in
+PRODUCT_LABEL = rx(_BUL + r"(?:Sản\s+phẩm|Kết\s+quả(?:\s+đầu\s+ra)?)\s*:\s*", regex.IGNORECASE)
+ANY_LABEL = rx("|".join(f"(?:{p.pattern.removeprefix(_BUL)})" for p in
                                    (LEAD_LABEL, PARTNER_LABEL, TIME_LABEL, PRODUCT_LABEL)), regex.IGNORECASE)
 # Every label ends in ":", so a text without one has no label (tests/test_shortcuts.py holds it).
 LABEL_MARK = ":"
 
 # "chủ trì" as the verb of an assignment (not the label "Cơ quan chủ trì:").
-LEAD_VERB = regex.compile(r"(?<![Cc]ơ\s+quan\s|[Đđ]ơn\s+vị\s)\bchủ\s+trì\b(?!\s*:)")
+LEAD_VERB = rx(r"(?<![Cc]ơ\s+quan\s|[Đđ]ơn\s+vị\s)\bchủ\s+trì\b(?!\s*:)")
 # "phối hợp (chặt chẽ) (với)"; not the noun phrase "chương trình phối hợp hành động với …"
-PARTNER_INTRO = regex.compile(
+PARTNER_INTRO = rx(
     r"(?<!(?:chương\s+trình|quy\s+chế|kế\s+hoạch)\s)\bphối\s+hợp(?!\s+hành\s+động)(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
 # Deadlines a task states itself: "hoàn thành tháng 6/2024", "trong năm 2024",
 # "Định kỳ trước ngày 10/12 hằng năm", "trước ngày 31/12 hàng năm", "Quý II/2026".
-TIMELINE_RE = regex.compile(
+TIMELINE_RE = rx(
     r"(?:(?:[Đđ]ịnh\s+kỳ\s+)?(?:[Tt]rước|[Cc]hậm\s+nhất(?:\s+(?:là|trước))?|[Hh]oàn\s+thành(?:\s+(?:trước|trong))?|"
     r"[Xx]ong(?:\s+(?:trước|trong))?|[Tt]rong)\s+"
     r"(?:ngày\s+\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|tháng\s+\d{1,2}(?:\s*/\s*\d{4}|\s+năm\s+\d{4})?|"
@@ -57,19 +58,19 @@ TIMELINE_RE = regex.compile(
     r"(?:\s+(?:hằng|hàng)\s+(?:năm|quý|tháng))?)"
 )
 # Sections that hand out the work: "TỔ CHỨC THỰC HIỆN", "PHÂN CÔNG NHIỆM VỤ", "TRÁCH NHIỆM …".
-ORGANISING_RE = regex.compile(r"to chuc thuc hien|phan cong|trach nhiem|kien nghi|de nghi")
-CLAUSE_END = regex.compile(r"[.;!?](?=\s|$)|\.{3}|…")
-_BULLET = regex.compile(r"^\s*[-–+•*]\s*")  # a leading "- ", "+ ", "• "
+ORGANISING_RE = rx(r"to chuc thuc hien|phan cong|trach nhiem|kien nghi|de nghi")
+CLAUSE_END = rx(r"[.;!?](?=\s|$)|\.{3}|…")
+_BULLET = rx(r"^\s*[-–+•*]\s*")  # a leading "- ", "+ ", "• "
 # Where a clause starts, scanning back from "chủ trì": after ". ", "; ", ": ", a bullet or "(".
-_CLAUSE_OPEN = regex.compile(r"(?:[.;:!?]\s+|^\s*[-–+•*]\s*|\(\s*)")
+_CLAUSE_OPEN = rx(r"(?:[.;:!?]\s+|^\s*[-–+•*]\s*|\(\s*)")
 # "Chủ trì" opening a line or a lettered item: "- Chủ trì, phối hợp …", "a) Chủ trì …".
-_CHU_TRI_ITEM = regex.compile(r"^\s*(?:[-–+•*]\s*)?(?:[a-zđ]\)\s*)?Chủ\s+trì\b")
-_LETTER_ITEM = regex.compile(r"[a-zđ]\)")  # "a)"
-_GIAO = regex.compile(r"\bgiao\s+(?=\p{Lu})")  # "Chủ tịch UBND tỉnh giao Sở Nội vụ"
-_COMMA = regex.compile(r",\s+")
-_ITEM_NUMBER = regex.compile(r"^\s*\S+\s*")  # "2. " of "2. Sở Nội vụ:"
-_COLON = regex.compile(r":\s")
-_SUBJECT_INTRO = regex.compile(r"^(?:Đề\s+nghị|Giao|Yêu\s+cầu|Căn\s+cứ[^,]{0,200},)\s*", regex.IGNORECASE)
+_CHU_TRI_ITEM = rx(r"^\s*(?:[-–+•*]\s*)?(?:[a-zđ]\)\s*)?Chủ\s+trì\b")
+_LETTER_ITEM = rx(r"[a-zđ]\)")  # "a)"
+_GIAO = rx(r"\bgiao\s+(?=\p{Lu})")  # "Chủ tịch UBND tỉnh giao Sở Nội vụ"
+_COMMA = rx(r",\s+")
+_ITEM_NUMBER = rx(r"^\s*\S+\s*")  # "2. " of "2. Sở Nội vụ:"
+_COLON = rx(r":\s")
+_SUBJECT_INTRO = rx(r"^(?:Đề\s+nghị|Giao|Yêu\s+cầu|Căn\s+cứ[^,]{0,200},)\s*", regex.IGNORECASE)
 
 
 @dataclass
@@ -99,7 +100,7 @@ def _label_value(text: str, label: regex.Pattern[str]) -> str | None:
 # word back from the first of these words, and a text without them has no match
 # (tests/test_speed_tasks.py). Most texts handed to ``find_timeline`` have none of them.
 _TIMELINE_WORDS = ("ngày", "tháng", "uý", "năm")
-_WORDS_BACK = regex.compile(r"(?r)(?:\S+\s+){0,5}\S*")  # matched backwards from the first such word
+_WORDS_BACK = rx(r"(?r)(?:\S+\s+){0,5}\S*")  # matched backwards from the first such word
 
 
 def _timeline_floor(text: str) -> int | None:
@@ -134,7 +135,7 @@ def _dedupe(items: list[str]) -> list[str]:
 
 LABELS = (("lead", LEAD_LABEL), ("partner", PARTNER_LABEL), ("time", TIME_LABEL), ("product", PRODUCT_LABEL))
 # A further label on the same line, after "; " or ". ": "Cơ quan chủ trì: X; cơ quan phối hợp: Y".
-_LATER_LABELS = [(role, label, regex.compile(r"[;.]\s*" + label.pattern.removeprefix(_BUL), regex.IGNORECASE))
+_LATER_LABELS = [(role, label, rx(r"[;.]\s*" + label.pattern.removeprefix(_BUL), regex.IGNORECASE))
                  for role, label in LABELS[1:]]
 
 
@@ -286,7 +287,7 @@ def _prose(block: Block, section: str, implicit: list[str] | None = None) -> _Dr
 
 
 # "- Giao Công an tỉnh tham mưu …", "Giao Văn phòng Ủy ban nhân dân tỉnh …": an assignment without "chủ trì".
-GIAO_RE = regex.compile(r"(?:^|(?<=[.;:]\s))\s*(?:[-–+•*]\s*)?Giao\s+(?=\p{Lu}|phòng\s)")
+GIAO_RE = rx(r"(?:^|(?<=[.;:]\s))\s*(?:[-–+•*]\s*)?Giao\s+(?=\p{Lu}|phòng\s)")
 _GIAO_MARK = "Giao"  # the literal GIAO_RE needs (tests/test_shortcuts.py)
 
 

@@ -18,10 +18,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import regex
 from pydantic import ValidationError
 
 from .errors import InputNotFound
+from .grammar_cache import rx
 from .models import Deadline, Plan, Section, Target, Task
 
 PLAN_SUFFIXES = (".json", ".yaml", ".yml")
@@ -82,7 +82,7 @@ def _yaml_loader() -> type:
         pass
 
     Loader.yaml_implicit_resolvers = {
-        key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        key: [(tag, res) for tag, res in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
     return Loader
@@ -136,11 +136,11 @@ Check = Callable[[Plan, str], list[Problem]]
 # Dates as the contract writes them: the full form for metadata, shorter forms where a plan
 # only names a month or a year ("trong tháng 6/2024", "năm 2025").
 DATE_FORMS = {
-    "YYYY-MM-DD": regex.compile(r"(?<y>[0-9]{4})-(?<m>[0-9]{2})-(?<d>[0-9]{2})"),  # 2024-04-30
-    "YYYY-MM": regex.compile(r"(?<y>[0-9]{4})-(?<m>[0-9]{2})"),  # 2024-06
-    "YYYY": regex.compile(r"(?<y>[0-9]{4})"),  # 2025
+    "YYYY-MM-DD": rx(r"(?<y>[0-9]{4})-(?<m>[0-9]{2})-(?<d>[0-9]{2})"),  # 2024-04-30
+    "YYYY-MM": rx(r"(?<y>[0-9]{4})-(?<m>[0-9]{2})"),  # 2024-06
+    "YYYY": rx(r"(?<y>[0-9]{4})"),  # 2025
 }
-MONTH_DAY = regex.compile(r"(?<m>[0-9]{2})-(?<d>[0-9]{2})")  # 12-15 ("trước ngày 15/12 hằng năm")
+MONTH_DAY = rx(r"(?<m>[0-9]{2})-(?<d>[0-9]{2})")  # 12-15 ("trước ngày 15/12 hằng năm")
 ANY_DATE = ("YYYY-MM-DD", "YYYY-MM", "YYYY")
 
 

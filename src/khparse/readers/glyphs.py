@@ -32,6 +32,7 @@ from typing import Any
 
 import regex
 
+from ..grammar_cache import rx
 from . import legacy
 from .syllables import is_syllable, syllable_share
 
@@ -678,7 +679,7 @@ def _case_ok(word: str) -> bool:
     return word == word.lower() or word == word.upper() or (word[:1].isupper() and word[1:] == word[1:].lower())
 
 
-_SPLIT = regex.compile(r"[^\p{L}\p{M}]+")
+_SPLIT = rx(r"[^\p{L}\p{M}]+")
 
 
 def infer(dec: Decoder, words: list[list[tuple[str, int] | str]], passes: int = 3) -> dict[tuple[str, int], str]:

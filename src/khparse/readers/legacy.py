@@ -21,6 +21,7 @@ import unicodedata
 
 import regex
 
+from ..grammar_cache import rx
 from .syllables import syllable_stats
 
 # --- TCVN3 (TCVN 5712:1993, VN3) ----------------------------------------------------------
@@ -117,9 +118,9 @@ def _as_cp1252(ch: str) -> str:
     return ch
 
 
-_ASCII_LETTER = regex.compile(r"[A-Za-z]")
-_HIGH = regex.compile(r"[\u0080-\u00ff\uf080-\uf0ff]")
-_TOKEN = regex.compile(r"\S+")
+_ASCII_LETTER = rx(r"[A-Za-z]")
+_HIGH = rx(r"[\u0080-\u00ff\uf080-\uf0ff]")
+_TOKEN = rx(r"\S+")
 
 
 def tcvn3_to_unicode(text: str, *, upper: bool = False) -> str:
@@ -238,7 +239,7 @@ def detect(text: str) -> str | None:
     return best[1] if best else None
 
 
-_UNICODE_VI = regex.compile(r"[\u0100-\u024f\u1ea0-\u1ef9]")
+_UNICODE_VI = rx(r"[\u0100-\u024f\u1ea0-\u1ef9]")
 
 
 def is_unicode_vietnamese(text: str) -> bool:

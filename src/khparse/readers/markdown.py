@@ -10,45 +10,46 @@ from dataclasses import replace
 
 import regex
 
+from ..grammar_cache import rx
 from ..source import Line, Table, new_line
 
 # "## ĐẢNG CỘNG SẢN VIỆT NAM" (ddqh-kh-3260, indented by the converter) → the heading text.
-_HEADING = regex.compile(r"^\s{0,12}(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+_HEADING = rx(r"^\s{0,12}(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 # "**I. MỤC ĐÍCH, YÊU CẦU**" / "__x__" → bold text.
-_BOLD = regex.compile(r"(?<!\\)(\*\*|__)(?=\S)(?P<text>.+?)(?<=\S)(?<!\\)\1")
+_BOLD = rx(r"(?<!\\)(\*\*|__)(?=\S)(?P<text>.+?)(?<=\S)(?<!\\)\1")
 # "*Nơi nhận:*" → italic text (a single asterisk; underscores are left alone: they occur in names).
-_ITALIC = regex.compile(r"(?<![\\*\w])\*(?=[^\s*])(?P<text>[^*]+?)(?<=[^\s*])\*(?![*\w])")
+_ITALIC = rx(r"(?<![\\*\w])\*(?=[^\s*])(?P<text>[^*]+?)(?<=[^\s*])\*(?![*\w])")
 # "~~x~~" struck-through text keeps its words.
-_STRIKE = regex.compile(r"~~(?P<text>.+?)~~")
+_STRIKE = rx(r"~~(?P<text>.+?)~~")
 # "`code`" spans.
-_CODE = regex.compile(r"`(?P<text>[^`]+)`")
+_CODE = rx(r"`(?P<text>[^`]+)`")
 # "![alt](src)" images and "[text](url)" links → alt / text.
-_LINK = regex.compile(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
+_LINK = rx(r"!?\[(?P<text>[^\]]*)\]\([^)]*\)")
 # "\." "\-" "\*" backslash escapes → the character.
-_ESCAPE = regex.compile(r"\\(?P<ch>[\\`*_{}\[\]()#+\-.!|~<>])")
+_ESCAPE = rx(r"\\(?P<ch>[\\`*_{}\[\]()#+\-.!|~<>])")
 # "<br>", "<br/>" inside a cell or line.
-_BR = regex.compile(r"<br\s*/?>", regex.IGNORECASE)
+_BR = rx(r"<br\s*/?>", regex.IGNORECASE)
 # Other inline HTML tags ("<u>", "</sup>").
-_TAG = regex.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_TAG = rx(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 # "*   Quán triệt …" / "+ …" converter bullets; the printed plan used a dash.
-_STAR_BULLET = regex.compile(r"^\s*\*\s+(?=\S)")
+_STAR_BULLET = rx(r"^\s*\*\s+(?=\S)")
 # "> quoted" block quotes.
-_QUOTE = regex.compile(r"^\s{0,3}>\s?")
+_QUOTE = rx(r"^\s{0,3}>\s?")
 # "---", "***", "___" horizontal rules (the converter's, not the printed "–––" rule).
-_RULE = regex.compile(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
+_RULE = rx(r"^\s{0,3}([-*_])(?:\s*\1){2,}\s*$")
 # "```" / "~~~" code fences (ddqh-kh-3260 ends with one).
-_FENCE = regex.compile(r"^\s*(```|~~~)")
+_FENCE = rx(r"^\s*(```|~~~)")
 # "| TT  | Chỉ tiêu | …" pipe-table rows.
-_TABLE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
+_TABLE_ROW = rx(r"^\s*\|.*\|\s*$")
 # "| --- | :---: |" the separator row under a pipe-table header.
-_TABLE_SEP = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_TABLE_SEP = rx(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 # "**I.**" bold in the body: a line that is bold markup (counts toward detection).
-_BOLD_LINE = regex.compile(r"\*\*\S.*?\*\*")
+_BOLD_LINE = rx(r"\*\*\S.*?\*\*")
 # The HTML entities converters leave in text ("&nbsp;", "&amp;"); others are left as printed.
 _ENTITIES = {"&nbsp;": " ", "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
-_ENTITY = regex.compile("|".join(regex.escape(k) for k in _ENTITIES))
+_ENTITY = rx("|".join(regex.escape(k) for k in _ENTITIES))
 # Unescaped "|" separating pipe-table cells.
-_CELL_SPLIT = regex.compile(r"(?<!\\)\|")
+_CELL_SPLIT = rx(r"(?<!\\)\|")
 
 
 def looks_like_markdown(text: str) -> bool:

@@ -24,6 +24,7 @@ from typing import Any
 import regex
 
 from ..errors import CorruptInput, LimitExceeded, MissingTool
+from ..grammar_cache import rx
 from ..source import Line
 from .syllables import is_syllable
 
@@ -40,7 +41,7 @@ MIN_NATIVE_DPI, MAX_DPI = 200, 400
 MIN_WORD_CONF = 30.0
 # ...but a heading number is never noise, however unsure Tesseract is of it ("III." of
 # kh-30-bacgiang-scanned.pdf page 4 comes at confidence 20-30).
-_NUMBERING_WORD = regex.compile(r"[IVXl1|]{1,5}\.|[0-9lI]{1,3}(?:\.[0-9lI]{1,3})*[.)]")
+_NUMBERING_WORD = rx(r"[IVXl1|]{1,5}\.|[0-9lI]{1,3}(?:\.[0-9lI]{1,3})*[.)]")
 # A horizontal gap wider than this (fraction of page width) separates two cells printed on the
 # same baseline ("Nơi nhận:" ... "TM. ỦY BAN NHÂN DÂN"); justified body text stays under 0.02.
 COLUMN_GAP = 0.06
@@ -227,8 +228,8 @@ def parse_tsv(tsv: str, width: int, height: int) -> tuple[list[OcrLine], list[fl
     return lines, confidences
 
 
-_LETTER = regex.compile(r"\p{L}")
-_ALNUM = regex.compile(r"[\p{L}\p{N}]")
+_LETTER = rx(r"\p{L}")
+_ALNUM = rx(r"[\p{L}\p{N}]")
 
 
 def _keep(line: OcrLine, *, fragment: bool) -> bool:
@@ -296,7 +297,7 @@ def ocr_pages(pdf: Any, pages: Sequence[int], *, dpi: int | None = None, workers
     return ordered
 
 
-_ROMAN_HEAD = regex.compile(r"^(?P<num>[IVX]{1,5})\.(?=\s+\p{Lu}{2,})")
+_ROMAN_HEAD = rx(r"^(?P<num>[IVX]{1,5})\.(?=\s+\p{Lu}{2,})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 
 
@@ -353,21 +354,21 @@ def mean_confidence(pages: Iterable[OcrPage]) -> float | None:
 
 # --- cleaning typical OCR damage ------------------------------------------------------------
 
-_COMBINING = regex.compile(r"\p{M}")
+_COMBINING = rx(r"\p{M}")
 # A combining mark with no letter to sit on (after a space, digit, punctuation or line start).
-_STRAY_MARK = regex.compile(r"(?:(?<=^)|(?<=[^\p{L}\p{M}]))\p{M}+")
+_STRAY_MARK = rx(r"(?:(?<=^)|(?<=[^\p{L}\p{M}]))\p{M}+")
 # Visual look-alikes Tesseract emits for Vietnamese đ/Đ: Icelandic eth / D with stroke.
 _LOOKALIKES = str.maketrans({"ð": "đ", "Ð": "Đ", "Ɖ": "Đ", "ɖ": "đ"})
 
 # Roman numbering at line start with l/1/| for I: "Il." -> "II.", "Vl." -> "VI." (the section
 # heads "II. NỘI DUNG" of ../shared/pdf/kh-30-bacgiang-scanned.pdf read as "Il. NỘI DUNG").
-_ROMAN_MIXED = regex.compile(
+_ROMAN_MIXED = rx(
     r"^(?P<lead>\s*)(?P<num>(?=[IVXl1|]*[IVX])(?=[IVXl1|]*[l1|])[IVXl1|]{2,6})(?P<end>\.\s)"
 )
 # Arabic numbering at line start with l/I/| for 1 and O for 0: "l." -> "1.", "l.2." -> "1.2.",
 # "2.l." -> "2.1.". A lone "I." is Roman one and stays.
 _ARABIC_PART = r"[0-9lI|O]{1,3}"
-_ARABIC_MIXED = regex.compile(
+_ARABIC_MIXED = rx(
     rf"^(?P<lead>\s*)(?P<num>{_ARABIC_PART}(?:\.{_ARABIC_PART})*)(?P<end>[.)]\s)"
 )
 
@@ -409,15 +410,15 @@ def _fix_marks(text: str) -> str:
 
 
 # A dash bullet read as a tilde or underscore ("~ TT Tỉnh ủy, TT HĐND tỉnh;").
-_BULLET = regex.compile(r"^(\s*)[~_¬](?=\s)")
+_BULLET = rx(r"^(\s*)[~_¬](?=\s)")
 
 
 # Party document numbers: the issuing organ "TW" read with I for T ("42-NQ/IW", "19-KH/IW").
-_PARTY_IW = regex.compile(r"(?:(?<=\d\s?-\s?[\p{Lu}Đ]{1,4}\s?/\s?)|(?<=^\s*[\p{Lu}Đ]{1,4}/))[Il1]W\b")  # also "42-⏎NQ/IW"
+_PARTY_IW = rx(r"(?:(?<=\d\s?-\s?[\p{Lu}Đ]{1,4}\s?/\s?)|(?<=^\s*[\p{Lu}Đ]{1,4}/))[Il1]W\b")  # also "42-⏎NQ/IW"
 
 
 # A superscript ² after a figure read as "?", "°", "º" or "'": "32,7m? sàn/người" is 32,7m².
-_SQUARE = regex.compile(r"(?<=\d\s?[mk]?m)[?°º'’\"”](?=[\s/;,.)]|$)")
+_SQUARE = rx(r"(?<=\d\s?[mk]?m)[?°º'’\"”](?=[\s/;,.)]|$)")
 
 
 def clean_ocr_text(text: str) -> str:
@@ -428,8 +429,8 @@ def clean_ocr_text(text: str) -> str:
     return _fix_numbering(text)
 
 
-_HYPHEN_END = regex.compile(r"(?P<frag>\p{Ll}[\p{L}\p{M}]*)-$")
-_LOWER_START = regex.compile(r"^(?P<frag>\p{Ll}[\p{L}\p{M}]*)(?P<rest>.*)$")
+_HYPHEN_END = rx(r"(?P<frag>\p{Ll}[\p{L}\p{M}]*)-$")
+_LOWER_START = rx(r"^(?P<frag>\p{Ll}[\p{L}\p{M}]*)(?P<rest>.*)$")
 
 
 def clean_ocr_lines(lines: list[OcrLine]) -> list[OcrLine]:

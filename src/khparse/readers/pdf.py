@@ -22,6 +22,7 @@ from typing import Any, Literal
 import regex
 
 from ..errors import CorruptInput, EncryptedPdf, LimitExceeded, NoTextLayer
+from ..grammar_cache import rx
 from ..source import Line, Origin, SourceDoc, Table
 from .glyphs import is_garbage, repair_pdf_pages  # here, not per read: a sandbox child re-imports
 from .layout import AUTHORITY, MOTTO, RECIPIENTS, TITLE_LINE
@@ -30,20 +31,20 @@ from .text import bad_share, vietnamese_share
 Region = Literal["body", "header", "closing"]
 
 # One line of pdfium text: content up to a line break or to pdfium's line-end hyphen U+FFFE.
-_PIECE = regex.compile(r"([^\r\n\ufffe]*)(\ufffe|\r\n|\r|\n|$)")
+_PIECE = rx(r"([^\r\n\ufffe]*)(\ufffe|\r\n|\r|\n|$)")
 # A bare page number ("2", "- 2 -", "Trang 2").
-_PAGE_NUMBER = regex.compile(r"^\s*(?:Trang\s+)?[-–]?\s*(?P<n>\d{1,4})\s*[-–]?\s*$")
+_PAGE_NUMBER = rx(r"^\s*(?:Trang\s+)?[-–]?\s*(?P<n>\d{1,4})\s*[-–]?\s*$")
 # E-signature stamps drawn as text on scanned PDFs: "SAO Y; CÔNG AN TỈNH LÂM ĐỒNG; 18/03/2026;
 # 08:32:14; +07:00" (lamdong-ttr-91), "Ký bởi: …", "Thời gian ký: …".
 _STAMP_TIME = r"\d{1,2}:\d{2}:\d{2}|[+-]\d{2}:\d{2}\b"
 _STAMP_LABEL = r"(?:Ký\s+bởi|Người\s+ký|Thời\s+gian\s+ký|Signed\s+by|Signature|Cơ\s+quan\s*:|Email\s*:)"
-_STAMP = regex.compile(rf"{_STAMP_TIME}|^\s*{_STAMP_LABEL}", regex.IGNORECASE)
+_STAMP = rx(rf"{_STAMP_TIME}|^\s*{_STAMP_LABEL}", regex.IGNORECASE)
 # Its two halves, tested apart per line (``_is_stamp``): a time needs a ':', a label is only
 # looked for at the line's start, so most lines cost one ``in`` and one anchored match.
-_STAMP_TIME_RE = regex.compile(_STAMP_TIME)
-_STAMP_LABEL_RE = regex.compile(rf"\s*{_STAMP_LABEL}", regex.IGNORECASE)
+_STAMP_TIME_RE = rx(_STAMP_TIME)
+_STAMP_LABEL_RE = rx(rf"\s*{_STAMP_LABEL}", regex.IGNORECASE)
 # "PHỤ LỤC", "Phụ lục I": an appendix title ends whatever block precedes it.
-_APPENDIX = regex.compile(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục)\b")
+_APPENDIX = rx(r"^\s*(?:PHỤ\s+LỤC|Phụ\s+lục)\b")
 _MIN_LETTERS = 40  # fewer printed letters than this (after stamps) = no usable text on the page
 _MIN_VI_SHARE = 0.95  # measured: text pages 1.0; broken ToUnicode maps (laocai-kh-1105) 0.75-0.81
 

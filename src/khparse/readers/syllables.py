@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-import regex
+from ..grammar_cache import rx
 
 # Tone marks as combining characters (NFD): sắc, huyền, hỏi, ngã, nặng.
 TONES = {"\u0301": "sac", "\u0300": "huyen", "\u0309": "hoi", "\u0303": "nga", "\u0323": "nang"}
@@ -47,8 +47,8 @@ _ONSET_SET = frozenset(ONSETS)
 assert {len(o) for o in ONSETS} <= {1, 2, 3}  # is_syllable tries prefixes of these lengths
 _FRONT = ("i", "e", "ê", "y")  # vowels after which k/gh/ngh are written
 
-_WORD = regex.compile(r"[\p{L}\p{M}]+")
-_ACRONYM = regex.compile(r"[A-ZĐ]{1,8}")
+_WORD = rx(r"[\p{L}\p{M}]+")
+_ACRONYM = rx(r"[A-ZĐ]{1,8}")
 
 
 @lru_cache(maxsize=65536)

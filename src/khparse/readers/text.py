@@ -11,9 +11,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 
-import regex
-
 from ..errors import DecodeFailure, EmptyInput, UnsupportedFormat
+from ..grammar_cache import rx
 from ..source import Line, new_line, new_lines
 
 # Letters of the Vietnamese alphabet (lower case, precomposed) besides ASCII a-z: used to score
@@ -24,12 +23,12 @@ _VI_EXTRA = set(
 _VI_LETTERS = _VI_EXTRA | set("abcdefghijklmnopqrstuvwxyz")
 
 # Control characters that never occur in a text document (tab, LF, CR, FF are fine).
-_BAD_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+_BAD_CONTROL = rx(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 # Its characters below U+0080, as bytes (``_bad_count``; held equal to the class by a test).
 _BAD_ASCII_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 
 # Line breaks as printed by Windows, old Mac and Unix editors.
-_NEWLINES = regex.compile(r"\r\n|\r|\n")
+_NEWLINES = rx(r"\r\n|\r|\n")
 
 # Least share of Vietnamese-alphabet letters for an 8-bit decode to be accepted as cp1258.
 _MIN_VI_SHARE = 0.9  # measured on the seeds: right decode 1.0, cp1252 on cp1258 bytes 0.97
