@@ -15,7 +15,7 @@ import pytest
 import regex
 
 from khparse import normalize, targets
-from khparse.readers import syllables, text
+from khparse.readers import pdf, syllables, text
 from khparse_helpers import SHARED
 
 
@@ -97,6 +97,70 @@ def test_counting_each_distinct_item_once_equals_counting_each_occurrence(
     garbled = regex.sub(r"[aeiou]", "\u00ef", big[:20000])  # the broken-font look: invalid syllables
     for t in _windows(big, 400, seed=9, longest=3000) + _windows(garbled, 100, seed=10, longest=3000) + [""]:
         assert fast(t) == plain(t)
+
+
+def test_share_below_with_early_exit_equals_the_full_count() -> None:
+    """``syllables.share_below`` stops judging once the page is decided; the answer must be the full
+    count's, also for pages near the threshold (part garbled) and on exact boundaries (3 of 5)."""
+    big = _real_text()
+    rng = random.Random(12)
+    words = big.split()
+    mixed = " ".join(w + "q" if rng.random() < 0.4 else w for w in words[:6000])  # "vàq": no syllable
+    garbled = regex.sub(r"[aeiou]", "\u00ef", big[:20000])
+    texts = (_windows(big, 200, seed=13, longest=3000) + _windows(mixed, 400, seed=14, longest=3000)
+             + _windows(garbled, 50, seed=15, longest=3000)
+             + ["", "ba bốn năm " * 3 + "xqz wkx " * 2, "ba bốn năm UBND HĐND xqz wkx " * 2])
+    for t in texts:
+        share = syllables.syllable_share(t)
+        for limit in (0.6, 0.5, 0.85, 0.6 + 1e-12, 3 / 5):
+            assert syllables.share_below(t, limit) == (share is not None and share < limit), (t[:80], limit)
+
+
+def _needs_ocr_plain(page_texts: list[str]) -> list[int]:
+    """``readers.pdf.needs_ocr`` as first written: every character counted."""
+    from collections import Counter
+
+    out = []
+    for k, page in enumerate(page_texts, start=1):
+        kept = "\n".join(ln for ln in page.splitlines() if not pdf._is_stamp(ln))
+        counts = Counter(kept)
+        letters = sum(n for ch, n in counts.items() if ch.isalpha())
+        if (letters < pdf._MIN_LETTERS or text.bad_share(kept, counts) > 0.01
+                or text.vietnamese_share(kept, counts) < pdf._MIN_VI_SHARE):
+            out.append(k)
+    return out
+
+
+def test_page_checks_from_c_scans_equal_counting_every_character() -> None:
+    """``text.letter_counts`` counts ASCII from bytes and judges only the characters that are
+    neither ASCII nor Vietnamese letters; ``needs_ocr`` must decide every page as before, and the
+    counts must be those of judging each character."""
+    import pypdfium2 as pdfium
+
+    pages: list[str] = []
+    for f in sorted([*SHARED.glob("pdf/*.pdf"), *SHARED.glob("corpus/*.pdf")]):
+        doc = pdfium.PdfDocument(str(f))
+        try:
+            for i in range(len(doc)):
+                tp = doc[i].get_textpage()
+                pages.append(tp.get_text_range())
+        finally:
+            doc.close()
+    big = _real_text()
+    rng = random.Random(16)
+    exotic = ["\u212a", "\u0130", "\u03a3", "\u0301", "\u0323", "\x0b", "\x85", "\x00", "\ud800", "\ufffd",
+              "Ж", "ı", "ß", "ǅ", "\u2028", "漢", "Ⅻ", "Ω", "Ä", "ﬁ", "\r\n", "Ký bởi: ", " 08:32:14 "]
+    spiced = ["".join(c + rng.choice(exotic) if rng.random() < p else c for c in w)
+              for w, p in zip(_windows(big, 300, seed=17, longest=2000), [0.001, 0.01, 0.05, 0.2] * 75, strict=True)]
+    texts = pages + _windows(big, 200, seed=18, longest=3000) + spiced + ["", "a" * 39, "a" * 40,
+                                                                          unicodedata.normalize("NFD", big[:3000])]
+    assert pdf.needs_ocr(texts) == _needs_ocr_plain(texts)
+    assert len(pages) > 20 and 0 < len(_needs_ocr_plain(texts)) < len(texts)
+    for t in texts:
+        t = unicodedata.normalize("NFC", t)
+        letters, good, bad = text.letter_counts(t)
+        assert letters == sum(ch.isalpha() for ch in t)
+        assert (good / (good + bad) if good + bad else 0.0) == text.vietnamese_share(t)
 
 
 def _strip_marks_plain(t: str) -> str:

@@ -34,7 +34,7 @@ import regex
 
 from ..grammar_cache import rx
 from . import legacy
-from .syllables import is_syllable, syllable_share
+from .syllables import is_syllable, share_below, syllable_share
 
 # A page is garbage when fewer than this share of its judged words are Vietnamese syllables
 # (clean pages: 0.95-1.0; laocai-kh-1105 pages as pdfium reads them: 0.24-0.38).
@@ -58,8 +58,7 @@ MAC_ASCII = {g: chr(g + 29) for g in range(3, 98)}
 
 
 def is_garbage(text: str) -> bool:
-    share = syllable_share(text)
-    return share is not None and share < GARBAGE_SHARE
+    return share_below(text, GARBAGE_SHARE)
 
 
 # ------------------------------------------------------------------ TrueType programs

@@ -14,6 +14,7 @@ pdfium reports as U+FFFE is printed as "-" and ends the line, as on paper.
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,7 +27,7 @@ from ..grammar_cache import rx
 from ..source import Line, Origin, SourceDoc, Table
 from .glyphs import is_garbage, repair_pdf_pages  # here, not per read: a sandbox child re-imports
 from .layout import AUTHORITY, MOTTO, RECIPIENTS, TITLE_LINE
-from .text import bad_share, vietnamese_share
+from .text import bad_share, letter_counts, vietnamese_share
 
 Region = Literal["body", "header", "closing"]
 
@@ -81,10 +82,16 @@ def needs_ocr(page_texts: Sequence[str]) -> list[int]:
     out: list[int] = []
     for k, text in enumerate(page_texts, start=1):
         kept = "\n".join(ln for ln in text.splitlines() if not _is_stamp(ln))
-        counts = Counter(kept)  # one count of the page serves all three tests
-        letters = sum(n for ch, n in counts.items() if ch.isalpha())
-        if (letters < _MIN_LETTERS or bad_share(kept, counts) > 0.01
-                or vietnamese_share(kept, counts) < _MIN_VI_SHARE):
+        if unicodedata.is_normalized("NFC", kept):  # pdfium's text, nearly always
+            letters, good, foreign = letter_counts(kept)
+            unusable = (letters < _MIN_LETTERS or bad_share(kept) > 0.01
+                        or (good / (good + foreign) if good + foreign else 0.0) < _MIN_VI_SHARE)
+        else:
+            counts = Counter(kept)  # one count of the page serves all three tests
+            letters = sum(n for ch, n in counts.items() if ch.isalpha())
+            unusable = (letters < _MIN_LETTERS or bad_share(kept, counts) > 0.01
+                        or vietnamese_share(kept, counts) < _MIN_VI_SHARE)
+        if unusable:
             out.append(k)
     return out
 
