@@ -137,6 +137,36 @@ def test_word_gates_find_what_the_whole_pattern_finds(gate_name: str, least: int
         assert got == _matches(combined.finditer(t, s, e)), (t, s, e)
 
 
+def test_mask_scanners_spans_equal_the_combined_pattern() -> None:
+    """``spans`` takes a lone finder's match as the combined pattern's: held on the scanner
+    targets uses (anchored and merged finders) and on its word-gated subsets."""
+    from khparse.targets import _MASK_GATE, _MASK_SCAN
+
+    lines = _gate_texts()
+    hits = 0
+    for t in lines:
+        want = _combined(MASK, t)
+        assert _MASK_SCAN.spans(t) == want, t
+        assert _MASK_GATE.for_text(t).spans(t) == want, t
+        hits += len(want)
+    assert hits >= 500
+    for t, s, e in _random_windows(lines, 2000, seed=13):
+        want = _combined(MASK, t, s, e)
+        assert _MASK_SCAN.spans(t, s, e) == want, (t, s, e)
+        assert _MASK_GATE.for_text(t[s:e]).spans(t, s, e) == want, (t, s, e)
+
+
+@pytest.mark.parametrize("pattern, text", [
+    (r"ab|a", "aab ab a"),           # two alternatives at one position: the combined order decides
+    (r"a|ab", "aab ab a"),
+    (r"x*|y", "xxyzx"),              # empty matches: the engine's own rule
+    (r"(?<=a)b|ab", "ab b abab"),
+])
+def test_spans_when_finders_share_or_not_a_position(pattern: str, text: str) -> None:
+    rx = regex.compile(pattern)
+    assert Alternation(rx).spans(text) == _combined(rx, text)
+
+
 def test_word_gate_rules_out_alternatives_without_their_words() -> None:
     rx = regex.compile(r"(?P<a>(?i:năm)\s+\d+)|(?P<b>(?i:quý)\s+[IV]+)|(?P<c>x\d)")
     gate = WordGate(Alternation(rx), {"a": ("năm", WordGate.DIGIT), "b": ("quý|quí",)})

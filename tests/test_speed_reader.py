@@ -82,7 +82,8 @@ def _fields(ln: Line) -> tuple[object, ...]:
 
 
 def test_new_line_is_the_dataclass_line() -> None:
-    for args in [("", 1), ("Kế hoạch", 7, 3), ("x", 2, None, "ocr"), ("\ufffd", 10**6, 1, "table")]:
+    for args in [("", 1), ("Kế hoạch", 7, 3), ("x", 2, None, "ocr"), ("\ufffd", 10**6, 1, "table"),
+                 ("y", 3, 2, "pdf", 0.1234, "header"), ("z", 4, 1, "pdf", None, "closing")]:
         plain, fast = Line(*args), new_line(*args)  # type: ignore[arg-type]
         assert type(fast) is Line and fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
         assert list(vars(fast).items()) == list(vars(plain).items())

@@ -137,12 +137,25 @@ class Alternation:
         return out
 
     def spans(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
-        return [m.span() for m in self.finditer(text, pos, endpos)]
+        """The spans of ``combined.finditer``. Where only one finder has a match starting at the
+        next position, that match's span is the combined pattern's there (see ``_scan``), and the
+        combined pattern is not tried again: its attempt at every alternative cost more than
+        the rest of the scan (``targets.MASK``: 156 of them per parse of the seed)."""
+        return [m.span() for m in self._scan(text, pos, endpos, spans_only=True)]
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match[str]]:
         """The matches of ``combined.finditer(text, pos, endpos)``, groups and all: the parts
         only find where the next match starts; the combined pattern matches there, so the
         alternative that wins and its named groups are the combined pattern's own."""
+        return self._scan(text, pos, endpos, spans_only=False)
+
+    def _scan(self, text: str, pos: int, endpos: int | None, spans_only: bool) -> Iterator[regex.Match[str]]:
+        """Each finder's next match is its leftmost from a cursor at or before the current one, so
+        a finder whose next match starts after position ``at`` has no match at ``at``. When one
+        finder alone starts at ``at``, every other alternative fails there, and the combined
+        pattern, trying its alternatives in order, matches as that finder's own alternatives
+        (kept in the combined order when merged: ``with_finder``) do: the same span. Its groups
+        are numbered as in the part, so ``finditer`` still asks the combined pattern."""
         end = len(text) if endpos is None else min(endpos, len(text))
         if not self.parts:
             if self._all:
@@ -152,13 +165,22 @@ class Alternation:
         cursor = pos
         while True:
             at = -1
+            alone: regex.Match[str] | None = None
             for i, m in enumerate(nxt):
                 if m is not None and m.start() < cursor:
                     m = nxt[i] = self.parts[i].search(text, cursor, end)
-                if m is not None and (at < 0 or m.start() < at):
-                    at = m.start()
+                if m is not None:
+                    if at < 0 or m.start() < at:
+                        at = m.start()
+                        alone = m
+                    elif m.start() == at:
+                        alone = None
             if at < 0:
                 return
+            if spans_only and alone is not None and alone.end() > at:
+                yield alone
+                cursor = alone.end()
+                continue
             best = self.combined.match(text, at, end)
             if best is None or best.end() == best.start():  # empty matches: the engine's own rule
                 yield from self.combined.finditer(text, cursor, end)

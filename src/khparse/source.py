@@ -39,8 +39,10 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def new_line(text: str, line: int, page: int | None = None, origin: Origin = "text") -> Line:
-    """``Line(text, line, page, origin)`` at less than half the cost, for the readers' per-line loops.
+def new_line(text: str, line: int, page: int | None = None, origin: Origin = "text", x0: float | None = None,
+             region: Literal["body", "header", "closing"] = "body") -> Line:
+    """``Line(text, line, page, origin, x0, region)`` at less than half the cost, for the readers'
+    per-line loops.
 
     The frozen ``__init__`` makes seven ``object.__setattr__`` calls; here a copy of the defaults
     dict becomes the instance dict in one. Same fields in the same order, so equality, hashing,
@@ -51,6 +53,8 @@ def new_line(text: str, line: int, page: int | None = None, origin: Origin = "te
     d["line"] = line
     d["page"] = page
     d["origin"] = origin
+    d["x0"] = x0
+    d["region"] = region
     ln: Line = _new(Line)
     _set(ln, "__dict__", d)
     return ln

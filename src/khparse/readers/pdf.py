@@ -24,7 +24,7 @@ import regex
 
 from ..errors import CorruptInput, EncryptedPdf, LimitExceeded, NoTextLayer
 from ..grammar_cache import rx
-from ..source import Line, Origin, SourceDoc, Table
+from ..source import Line, Origin, SourceDoc, Table, new_line
 from .glyphs import is_garbage, repair_pdf_pages  # here, not per read: a sandbox child re-imports
 from .layout import AUTHORITY, MOTTO, RECIPIENTS, TITLE_LINE
 from .text import bad_share, letter_counts, vietnamese_share
@@ -594,7 +594,7 @@ def _assemble(name: str, pages: list[_Page], found: list[_FoundTable], ocr: list
                         placed[k] = True
             counter += 1
             x0 = round(ln.x0 / pg.width, 4) if ln.chars and pg.width else None
-            lines.append(Line(ln.text, line=counter, page=pg.number, origin=origin, x0=x0, region=ln.region))
+            lines.append(new_line(ln.text, counter, pg.number, origin, x0, ln.region))
         for k, t in enumerate(page_tables):
             if not placed[k]:
                 counter = _place_table(tables, t, lines, counter)
