@@ -51,19 +51,56 @@ _WORD = rx(r"[\p{L}\p{M}]+")
 _ACRONYM = rx(r"[A-ZĐ]{1,8}")
 
 
+def _letter_parts() -> dict[str, tuple[str, str]]:
+    """Each lower-case letter of the alphabet (precomposed) -> (its letter without tone, tone):
+    what ``is_syllable``'s NFD split gives for it, worked out by that same split."""
+    letters = set("abcdefghijklmnopqrstuvwxyzđ")
+    for b in "aeiouy":
+        for q in ("", "\u0302", "\u0306", "\u031b"):
+            for t in ("", *TONES):
+                c = unicodedata.normalize("NFC", b + q + t)
+                if len(c) == 1:
+                    letters.add(c)
+    parts = {}
+    for c in letters:
+        nfd = unicodedata.normalize("NFD", c)
+        tones = [m for m in nfd if m in TONES]
+        base = unicodedata.normalize("NFC", "".join(m for m in nfd if m not in TONES))
+        if len(base) == 1 and not unicodedata.combining(base) and len(tones) <= 1:
+            parts[c] = (base, tones[0] if tones else "")
+    return parts
+
+
+_PARTS = _letter_parts()
+_LETTERS = frozenset(_PARTS)
+_UNTONED = str.maketrans({c: b for c, (b, _t) in _PARTS.items()})
+_TONE_ONLY = str.maketrans({c: (t or None) for c, (_b, t) in _PARTS.items()})
+
+
 @lru_cache(maxsize=65536)
 def is_syllable(word: str) -> bool:
     """True if ``word`` (any case, NFC or NFD) is a well-formed Vietnamese syllable."""
     if not word or len(word) > 8:
         return False
-    nfd = unicodedata.normalize("NFD", word.lower())
-    tones = [c for c in nfd if c in TONES]
-    if len(tones) > 1:
-        return False
-    base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
-    if any(unicodedata.combining(c) for c in base):
-        return False  # a mark that no Vietnamese letter carries
-    tone = TONES[tones[0]] if tones else "ngang"
+    low = word.lower()
+    if _LETTERS.issuperset(low):
+        # Letters of the alphabet only (NFC, nearly every word): each one splits on its own into a
+        # letter and at most one tone (a letter starts each NFD sequence, so no mark moves or
+        # composes across letters), so two translations give what the NFD split below gives.
+        tones = low.translate(_TONE_ONLY)
+        if len(tones) > 1:
+            return False
+        base = low.translate(_UNTONED)
+    else:
+        nfd = unicodedata.normalize("NFD", low)
+        tone_marks = [c for c in nfd if c in TONES]
+        if len(tone_marks) > 1:
+            return False
+        tones = tone_marks[0] if tone_marks else ""
+        base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in TONES))
+        if any(unicodedata.combining(c) for c in base):
+            return False  # a mark that no Vietnamese letter carries
+    tone = TONES[tones] if tones else "ngang"
     # the onsets ``base`` starts with, longest first as in ONSETS (at most one of each length)
     for n in (3, 2, 1, 0):
         onset = base[:n]
