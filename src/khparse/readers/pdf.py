@@ -205,7 +205,9 @@ def _read_page(pdf: Any, index: int, text: str | None = None) -> _Page:
                     if t.strip()]
         return pg
     raws: list[_Raw] = []
+    append = raws.append
     box = _charbox_reader(tp)
+    size = len(text)
     for m in _PIECE.finditer(text):
         content, end = m.group(1, 2)
         if end == "\ufffe":
@@ -214,11 +216,12 @@ def _read_page(pdf: Any, index: int, text: str | None = None) -> _Page:
         if content:
             # the line's characters are one run of pdfium's indices: a range, not a list of them
             start = m.start(1)
-            lb = box(start + len(content) - len(content.lstrip()))  # the first printed character
-            rb = box(start + len(content) - 1)
-            raws.append(_Raw(text=content, chars=range(start, start + len(content)), x0=lb[0], x1=rb[2],
-                             top=max(lb[3], rb[3]), bottom=min(lb[1], rb[1])))
-        if m.end() >= len(text):
+            stop = start + len(content)
+            left, lbottom, _r, ltop = box(stop - len(content.lstrip()))  # the first printed character
+            _l, rbottom, right, rtop = box(stop - 1)
+            # positional, in field order: text, chars, x0, x1, top, bottom (once per printed line)
+            append(_Raw(content, range(start, stop), left, right, max(ltop, rtop), min(lbottom, rbottom)))
+        if m.end() >= size:
             break
     pg.lines = _drop_page_number(_merge_same_baseline(raws), pg.number, height)
     return pg
@@ -238,11 +241,11 @@ def _charbox_reader(tp: Any) -> Callable[[int], tuple[float, float, float, float
     # the same C function as a pointer with no argtypes (ints and byref() pass as they are)
     fn = type(pdfium_c.FPDFText_GetCharBox)(ctypes.cast(pdfium_c.FPDFText_GetCharBox, ctypes.c_void_p).value)
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-    refs = tuple(map(ctypes.byref, (left, right, bottom, top)))  # pdfium's own order: l, r, b, t
+    rl, rr, rb, rt = map(ctypes.byref, (left, right, bottom, top))  # pdfium's own order: l, r, b, t
     handle = tp.raw
 
     def box(index: int) -> tuple[float, float, float, float]:
-        if not fn(handle, index, *refs):
+        if not fn(handle, index, rl, rr, rb, rt):
             raise pdfium.PdfiumError("Failed to get charbox.")
         return left.value, bottom.value, right.value, top.value
 
