@@ -143,3 +143,17 @@ def test_cache_path_by_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     assert grammar_cache.cache_path() == tmp_path / "x" / path.name
     monkeypatch.setenv("KHPARSE_NO_CACHE", "1")
     assert grammar_cache.cache_path() is None
+
+
+def test_no_home_directory_means_no_cache(tmp_path: Path) -> None:
+    """A service account without HOME or a passwd entry: khparse runs, it only compiles."""
+    env = {k: v for k, v in os.environ.items() if k not in ("HOME", "XDG_CACHE_HOME", "KHPARSE_CACHE_DIR")}
+    code = ("import pathlib\n"
+            "def no_home(*a, **k): raise RuntimeError('Could not determine home directory')\n"
+            "pathlib.Path.home = classmethod(no_home)\n"
+            "from khparse import grammar_cache\n"
+            "assert grammar_cache.cache_path() is None\n"
+            "import khparse.pipeline\n"
+            "print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

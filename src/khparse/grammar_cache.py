@@ -51,7 +51,10 @@ def cache_path() -> Path | None:
         root = Path(base)
     else:
         xdg = os.environ.get("XDG_CACHE_HOME")
-        root = Path(xdg) / "khparse" if xdg else Path.home() / ".cache" / "khparse"
+        try:
+            root = Path(xdg) / "khparse" if xdg else Path.home() / ".cache" / "khparse"
+        except RuntimeError:  # no home directory to be found (no HOME, no passwd entry)
+            return None
     py = f"{sys.implementation.name}{sys.version_info[0]}{sys.version_info[1]}"
     return root / f"grammars-{__version__}-{py}-regex{regex.__version__}.pickle"
 
