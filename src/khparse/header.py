@@ -418,17 +418,18 @@ def _count_needles(flat: str, low: str, wanted: set[tuple[str, str]]) -> dict[tu
     ``_GAP`` stands on both sides. A pair holding ``_GAP`` or ``_BLOCK`` (which no body word holds)
     is never in the body."""
     counts: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+    find = low.find
     for a, b in wanted:
         if not a or not b or _GAP in a + b or _BLOCK in a + b:
             continue
         needle = a + _GAP + b
-        p = low.find(needle)
+        p = find(needle)
         seen: dict[str, int] = {}  # a hit and a character either side, as printed → count
         end = len(needle) + 1
         while p >= 0:
             spelled = flat[p - 1:p + end]
             seen[spelled] = seen.get(spelled, 0) + 1
-            p = low.find(needle, p + 1)
+            p = find(needle, p + 1)
         la = len(a)
         for spelled, n in seen.items():
             w2 = spelled[la + 2:-1]
