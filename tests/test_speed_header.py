@@ -1,9 +1,11 @@
-"""The speed shortcut of the metadata (issue 5): ``header._bigram_cases`` (the body's words from
-``str.split`` of the joined, lower-cased block texts) gives exactly the dict of the plain form it
-replaced (``_bigram_cases_plain``, one engine search per block), on every text of ../shared/corpus
-and the seeds, on those texts with odd characters inserted, and on hand-made texts that would
-break a wrong shortcut (pairs across punctuation and blocks, capitals, marks and NFD text, Greek
-sigma, dotted capital I, letters newer than Python's Unicode tables).
+"""The speed shortcuts of the metadata (issue 5): ``header._bigram_cases`` (a ``str.find`` per
+wanted pair in the flat text of ``_flat_words``, else the body's words from ``str.split`` of the
+joined, lower-cased block texts) gives exactly the dict of the plain form it replaced
+(``_bigram_cases_plain``, one engine search per block), on every text of ../shared/corpus and the
+seeds, on those texts with odd characters inserted, and on hand-made texts that would break a
+wrong shortcut (pairs across punctuation and blocks, capitals, marks and NFD text, Greek sigma,
+dotted capital I, letters newer than Python's Unicode tables, overlapping pairs, the flat text's
+own gap and block letters).
 
 The character facts the shortcut's proof rests on are checked over every code point, so a new
 Python or ``regex`` release that breaks one fails here rather than changing outputs.
@@ -43,6 +45,10 @@ _EDGE = [
     "\u0301ban \u0301nhân ban\u0301 nhân", "ΟΔΟΣ.Α ΟΔΟΣ Α οδος α Σ", "İSTANBUL İstanbul istanbul",
     "ban\u00a0nhân ban\u2028nhân ban\x1cnhân ban\tnhân", "ban ² nhân ban½nhân ban Ⅻ nhân",
     "ban\u0858nhân \u0858 ban", "ǅban ﬁnhân ßtrung ương", "nq/tw NQ/TW 42-NQ/TW Nq-Tw", "", "ban", "nhân",
+    # overlapping hits: a pair repeated, a pair of one word, a second word that begins the first
+    "ban nhân ban nhân Ban Nhân ban nhân", "xã xã xã Xã xã", "thành thà thành thà Thành Thà",
+    "ban“nhân” ban—nhân ban×nhân ban\xadnhân ban\ufeffnhân ban‡nhân ban\x00nhân",
+    "ban ǂ nhân banǂnhân ban ǁ nhân banǁnhân", "ban \ud800 nhân", "ΑΣ ΟΔΟΣ Α σ ς Σ",
 ]
 
 
@@ -101,6 +107,18 @@ def _mutated(texts: list[str], seed: int) -> list[str]:
     return out
 
 
+def _gap(c: str) -> bool:
+    """Whether ``_flat_words`` cuts at ``c``."""
+    return (c.isascii() and not c.isalpha()) or c in H._OTHER_GAPS
+
+
+def _flat_plain(texts: list[str]) -> tuple[str, str]:
+    """What ``_flat_words`` must give, from the engine's words."""
+    words = [H._BLOCK if w == H._SEP else w for w in _plain_words(texts)[0]]
+    flat = H._GAP + H._GAP.join(words) + H._GAP
+    return flat, H._GAP + H._GAP.join(w.lower() for w in words) + H._GAP
+
+
 def _check(texts: list[str], wanted: set[tuple[str, str]] | None = None) -> bool:
     """Fast == plain on ``texts`` as blocks, for ``wanted`` or else every pair they hold; whether
     the shortcut (not its fallback) ran."""
@@ -108,7 +126,16 @@ def _check(texts: list[str], wanted: set[tuple[str, str]] | None = None) -> bool
     if wanted is None:
         wanted = H._pairs(*texts)
     fast, plain = H._bigram_cases(sk, wanted), H._bigram_cases_plain(sk, wanted)
-    assert list(fast.items()) == list(plain.items()), texts[:3]
+    assert fast == plain, texts[:3]  # as dicts: recase only looks pairs up
+    flat = H._flat_words(texts)
+    if flat is not None:
+        assert flat == _flat_plain(texts), texts[:3]
+        assert H._count_needles(*flat, wanted) == _plain_counts(texts, wanted), texts[:3]
+        return True
+    # the fallback only for the texts the proof leaves out
+    joined = "".join(texts)
+    assert "İ" in joined or H._GAP in joined or H._BLOCK in joined or any(
+        not c.isalpha() and not _gap(c) for c in joined), texts[:3]
     found = H._body_words(texts)
     if found is not None:
         assert found == _plain_words(texts), texts[:3]
@@ -118,15 +145,37 @@ def _check(texts: list[str], wanted: set[tuple[str, str]] | None = None) -> bool
     return found is not None
 
 
+def _plain_counts(texts: list[str], wanted: set[tuple[str, str]]) -> dict[tuple[str, str], dict[tuple[str, str], int]]:
+    counts: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+    for t in texts:
+        words = H._WORD.findall(t)
+        H._count_pairs(words, [w.lower() for w in words], wanted, counts)
+    return counts
+
+
 def test_bigram_cases_equal_the_plain_form_on_every_document() -> None:
     shortcut = counted = 0
     for name, sk in _docs():
         wanted = _wanted(sk)
         fast, plain = H._bigram_cases(sk, wanted), H._bigram_cases_plain(sk, wanted)
-        assert list(fast.items()) == list(plain.items()), name
+        assert fast == plain, name
         counted += len(plain)
         shortcut += _check(_texts(sk))  # every pair of the body, not only the wanted ones
+        _check(_texts(sk), wanted)
     assert shortcut > 20 and counted > 200
+
+
+def test_bigram_cases_equal_the_plain_form_on_random_windows() -> None:
+    # windows of real documents cut anywhere (mid-word too), some capitalised, as blocks
+    rnd = random.Random(11)
+    docs = _docs()
+    for _ in range(300):
+        texts = _texts(rnd.choice(docs)[1])
+        k = rnd.randrange(len(texts))
+        window = [t[rnd.randrange(len(t) + 1):] for t in texts[k:k + rnd.randrange(1, 6)]]
+        if rnd.random() < 0.3:
+            window = [t.upper() if rnd.random() < 0.5 else t.title() for t in window]
+        _check(window)
 
 
 def test_bigram_cases_equal_the_plain_form_on_mutated_documents() -> None:
@@ -144,6 +193,21 @@ def test_bigram_cases_equal_the_plain_form_on_edge_cases(text: str) -> None:
     _check([text, text])  # and across a block boundary
     _check(text.split(" "))  # each word a block: no pair at all
     _check([text + "ban", "nhân" + text])
+
+
+def test_the_characters_of_the_flat_text() -> None:
+    # the gaps are no part of a word; the flat text's gap and block letters are letters without
+    # case, so a word's lower case in it is its lower case alone (Σ sees them as word ends)
+    for c in H._OTHER_GAPS + "".join(map(chr, range(128))):
+        if not c.isalpha():
+            assert not _CLASS.match(c) and _gap(c), repr(c)
+    for c in H._OTHER_GAPS:
+        assert not c.isascii() and len(c.encode()) > 1
+    for c in (H._GAP, H._BLOCK):
+        assert c.isalpha() and _LETTER.match(c) and c.lower() == c.upper() == c and not c.isupper()
+        for w in ("ΟΔΟΣ", "Σ", "ΑΣΑ", "ΣΑ", "Α\u0301Σ"):
+            assert (c + w + c + w + c).lower() == c + w.lower() + c + w.lower() + c, w
+    assert H._flat_words(["ban nhân", "ǂ"]) is None and H._flat_words(["ǁ"]) is None
 
 
 def test_pairs_do_not_span_blocks() -> None:

@@ -372,6 +372,72 @@ def _body_words(texts: list[str]) -> tuple[list[str], list[str]] | None:
     return words, lows
 
 
+# The flat text of ``_flat_words``: its words joined by ``_GAP``, blocks parted by a ``_BLOCK`` word.
+# Both are letters without case (Lo: neither cased nor case-ignorable), so a word's lower case in
+# the flat text is its lower case alone (Σ looks only as far as the next non-case-ignorable character).
+_GAP, _BLOCK = "ǂ", "ǁ"
+# Every ASCII character but letters (none a letter or mark), as a space; ``bytes.split`` drops them.
+_ASCII_GAPS = bytes.maketrans(bytes(c for c in range(128) if not chr(c).isalpha()),
+                              b" " * sum(not chr(c).isalpha() for c in range(128)))
+# Other characters of no word, frequent in plans (tests/test_speed_header.py checks each).
+_OTHER_GAPS = "“”‘’–—…•·°²³¹×÷≤≥±‰€§«»\xa0\u2028\u200b\ufeff\xad"
+
+
+def _flat_words(texts: list[str]) -> tuple[str, str] | None:
+    """The words of ``texts`` joined by ``_GAP`` (a ``_BLOCK`` word between texts, ``_GAP`` at both
+    ends), and the same lower-cased; None when the shortcut's proof does not hold.
+
+    The characters of no word become spaces (one C pass over the UTF-8 bytes for ASCII, a
+    ``str.replace`` for the few others present) and ``bytes.split`` cuts at them. Exact because:
+    none of them is a letter or mark, and a text left with only letters (``str.isalpha()`` implies
+    "all \\p{L}") between the cuts has the engine's words as its tokens; without "İ" (the one
+    character whose lower case is longer: the lengths then differ) lowering keeps every character
+    in its place."""
+    joined = "".join(texts)
+    if _GAP in joined or _BLOCK in joined:
+        return None
+    joined = f" {_BLOCK} ".join(texts)
+    for c in _OTHER_GAPS:
+        if c in joined:
+            joined = joined.replace(c, " ")
+    try:
+        data = joined.encode()
+    except UnicodeEncodeError:  # a lone surrogate: no letter, the engine decides
+        return None
+    gap = _GAP.encode()
+    flat = (gap + gap.join(data.translate(_ASCII_GAPS).split()) + gap).decode()
+    if not flat.isalpha():
+        return None
+    low = flat.lower()
+    return (flat, low) if len(low) == len(flat) else None
+
+
+def _count_needles(flat: str, low: str, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], dict[tuple[str, str], int]]:
+    """``_count_pairs`` on the words of ``_flat_words``: each wanted pair found by ``str.find`` of
+    "a" + ``_GAP`` + "b" in ``low`` (from one place after the last, so overlaps count), kept when
+    ``_GAP`` stands on both sides. A pair holding ``_GAP`` or ``_BLOCK`` (which no body word holds)
+    is never in the body."""
+    counts: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
+    find = low.find
+    for a, b in wanted:
+        if not a or not b or _GAP in a + b or _BLOCK in a + b:
+            continue
+        needle = a + _GAP + b
+        p = find(needle)
+        seen: dict[str, int] = {}  # a hit and a character either side, as printed → count
+        end = len(needle) + 1
+        while p >= 0:
+            spelled = flat[p - 1:p + end]
+            seen[spelled] = seen.get(spelled, 0) + 1
+            p = find(needle, p + 1)
+        la = len(a)
+        for spelled, n in seen.items():
+            w2 = spelled[la + 2:-1]
+            if spelled[0] == spelled[-1] == _GAP and not (len(w2) > 1 and w2.isupper()):
+                counts.setdefault((a, b), {})[(spelled[1:la + 1], w2)] = n
+    return counts
+
+
 def _bigram_cases(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
     """How the body spells each word pair in mixed case: the document's own evidence for
     "Ban Chấp hành", "Sở Công Thương", "Tổ quốc". A pair only ever speaks for its second word,
@@ -379,10 +445,16 @@ def _bigram_cases(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tuple[str,
 
     Only the ``wanted`` pairs (those of the few strings to recase, words of ``_WORD``, so never
     ``_SEP``) are counted: counting every pair of the body cost more than the rest of the
-    metadata. Same dict as ``_bigram_cases_plain``, from the words of ``_body_words``."""
+    metadata. Equal to ``_bigram_cases_plain`` (as a dict: ``recase`` only looks pairs up): a
+    ``str.find`` per wanted pair in the flat text of ``_flat_words`` (the wanted are few), else the
+    words of ``_body_words``."""
     if not wanted:
         return {}
-    found = _body_words([b.text for b in _body_blocks(sk)])
+    texts = [b.text for b in _body_blocks(sk)]
+    flat = _flat_words(texts)
+    if flat is not None:
+        return _most_common(_count_needles(*flat, wanted))
+    found = _body_words(texts)
     if found is None:
         return _bigram_cases_plain(sk, wanted)
     words, lows = found
