@@ -28,6 +28,7 @@ from khparse.errors import KhparseError
 from khparse.readers import read
 from khparse.sections import build_skeleton
 from khparse.structure import Skeleton
+from khparse.words import OTHER_GAPS
 from khparse_helpers import SAMPLES, SHARED
 
 _CLASS = regex.compile(r"[\p{L}\p{M}]")  # one character of ``_WORD``
@@ -109,7 +110,7 @@ def _mutated(texts: list[str], seed: int) -> list[str]:
 
 def _gap(c: str) -> bool:
     """Whether ``_flat_words`` cuts at ``c``."""
-    return (c.isascii() and not c.isalpha()) or c in H._OTHER_GAPS
+    return (c.isascii() and not c.isalpha()) or c in OTHER_GAPS or c.isspace()
 
 
 def _flat_plain(texts: list[str]) -> tuple[str, str]:
@@ -198,10 +199,10 @@ def test_bigram_cases_equal_the_plain_form_on_edge_cases(text: str) -> None:
 def test_the_characters_of_the_flat_text() -> None:
     # the gaps are no part of a word; the flat text's gap and block letters are letters without
     # case, so a word's lower case in it is its lower case alone (Σ sees them as word ends)
-    for c in H._OTHER_GAPS + "".join(map(chr, range(128))):
+    for c in OTHER_GAPS + "".join(map(chr, range(128))):
         if not c.isalpha():
             assert not _CLASS.match(c) and _gap(c), repr(c)
-    for c in H._OTHER_GAPS:
+    for c in OTHER_GAPS:
         assert not c.isascii() and len(c.encode()) > 1
     for c in (H._GAP, H._BLOCK):
         assert c.isalpha() and _LETTER.match(c) and c.lower() == c.upper() == c and not c.isupper()

@@ -23,6 +23,7 @@ from .paragraphs import RULE_RE
 from .sections import DOC_TYPES
 from .source import Line
 from .structure import Block, Skeleton
+from .words import cut_gaps
 
 # --- header grammar ---------------------------------------------------------------------------
 # National motto lines (removed before reading the issuer): "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -376,36 +377,23 @@ def _body_words(texts: list[str]) -> tuple[list[str], list[str]] | None:
 # Both are letters without case (Lo: neither cased nor case-ignorable), so a word's lower case in
 # the flat text is its lower case alone (Σ looks only as far as the next non-case-ignorable character).
 _GAP, _BLOCK = "ǂ", "ǁ"
-# Every ASCII character but letters (none a letter or mark), as a space; ``bytes.split`` drops them.
-_ASCII_GAPS = bytes.maketrans(bytes(c for c in range(128) if not chr(c).isalpha()),
-                              b" " * sum(not chr(c).isalpha() for c in range(128)))
-# Other characters of no word, frequent in plans (tests/test_speed_header.py checks each).
-_OTHER_GAPS = "“”‘’–—…•·°²³¹×÷≤≥±‰€§«»\xa0\u2028\u200b\ufeff\xad"
-
 
 def _flat_words(texts: list[str]) -> tuple[str, str] | None:
     """The words of ``texts`` joined by ``_GAP`` (a ``_BLOCK`` word between texts, ``_GAP`` at both
     ends), and the same lower-cased; None when the shortcut's proof does not hold.
 
-    The characters of no word become spaces (one C pass over the UTF-8 bytes for ASCII, a
-    ``str.replace`` for the few others present) and ``bytes.split`` cuts at them. Exact because:
-    none of them is a letter or mark, and a text left with only letters (``str.isalpha()`` implies
-    "all \\p{L}") between the cuts has the engine's words as its tokens; without "İ" (the one
-    character whose lower case is longer: the lengths then differ) lowering keeps every character
-    in its place."""
+    The characters of no word become spaces (``words.cut_gaps``) and ``str.split`` cuts at them
+    (whitespace is no letter or mark either). Exact because: a text left with only letters
+    (``str.isalpha()`` implies "all \\p{L}") between the cuts has the engine's words as its tokens;
+    without "İ" (the one character whose lower case is longer: the lengths then differ) lowering
+    keeps every character in its place."""
     joined = "".join(texts)
     if _GAP in joined or _BLOCK in joined:
         return None
-    joined = f" {_BLOCK} ".join(texts)
-    for c in _OTHER_GAPS:
-        if c in joined:
-            joined = joined.replace(c, " ")
-    try:
-        data = joined.encode()
-    except UnicodeEncodeError:  # a lone surrogate: no letter, the engine decides
+    cut = cut_gaps(f" {_BLOCK} ".join(texts))
+    if cut is None:
         return None
-    gap = _GAP.encode()
-    flat = (gap + gap.join(data.translate(_ASCII_GAPS).split()) + gap).decode()
+    flat = _GAP + _GAP.join(cut.split()) + _GAP
     if not flat.isalpha():
         return None
     low = flat.lower()
