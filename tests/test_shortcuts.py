@@ -163,50 +163,6 @@ def test_page_checks_from_c_scans_equal_counting_every_character() -> None:
         assert (good / (good + bad) if good + bad else 0.0) == text.vietnamese_share(t)
 
 
-def _is_syllable_plain(word: str) -> bool:
-    """``syllables.is_syllable`` as first written: every word split by NFD."""
-    if not word or len(word) > 8:
-        return False
-    nfd = unicodedata.normalize("NFD", word.lower())
-    tones = [c for c in nfd if c in syllables.TONES]
-    if len(tones) > 1:
-        return False
-    base = unicodedata.normalize("NFC", "".join(c for c in nfd if c not in syllables.TONES))
-    if any(unicodedata.combining(c) for c in base):
-        return False
-    tone = syllables.TONES[tones[0]] if tones else "ngang"
-    for n in (3, 2, 1, 0):
-        onset = base[:n]
-        if len(onset) != n or (n and onset not in syllables._ONSET_SET):
-            continue
-        rhyme = base[n:]
-        if onset == "gi" and rhyme == "":
-            rhyme = "i"
-        if syllables._rhyme_ok(onset, rhyme, tone):
-            return True
-    return False
-
-
-def test_is_syllable_by_translation_equals_the_nfd_split() -> None:
-    """Words of the alphabet's letters are split by two translations instead of NFD/NFC: the
-    verdict must be the NFD split's for every real word, every onset + rhyme + tone (any case,
-    NFC and NFD), and random letter strings."""
-    words = set(syllables._WORD.findall(_real_text()))
-    for onset in ("", *syllables.ONSETS):
-        for rhyme in syllables.RHYMES:
-            for tone in ("", *syllables.TONES):
-                w = unicodedata.normalize("NFC", onset + rhyme + tone)  # the tone lands on the last vowel
-                v = unicodedata.normalize("NFC", onset + rhyme[:1] + tone + rhyme[1:])
-                words |= {w, v, w.upper(), v.title(), unicodedata.normalize("NFD", v)}
-    rng = random.Random(19)
-    alphabet = [*sorted(syllables._LETTERS), "A", "Đ", "Ơ", "\u0301", "\u0323", "ğ", "İ", "ß", "ǅ", "1"]
-    words |= {"".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 10))) for _ in range(20000)}
-    syllables.is_syllable.cache_clear()
-    assert len(words) > 30000
-    wrong = [w for w in words if syllables.is_syllable(w) != _is_syllable_plain(w)]
-    assert not wrong, wrong[:20]
-
-
 def _strip_marks_plain(t: str) -> str:
     s = "".join(c for c in unicodedata.normalize("NFD", t) if unicodedata.category(c) != "Mn")
     return s.replace("đ", "d").replace("Đ", "D")

@@ -262,7 +262,11 @@ def _is_syllable_plain(word: str) -> bool:
 
 
 def test_syllables_tried_by_onset_length_equal_trying_every_onset() -> None:
+    """Also the split of words of the alphabet's letters by two translations instead of NFD/NFC:
+    every onset + rhyme + tone, with the tone last (NFD) and on a vowel (NFC), in any case."""
     import itertools
+    import random
+    import unicodedata
 
     import regex
 
@@ -274,12 +278,17 @@ def test_syllables_tried_by_onset_length_equal_trying_every_onset() -> None:
     tones = ["", *sy.TONES]
     for onset, rhyme, tone in itertools.product([*sy.ONSETS, ""], sorted(sy.RHYMES), tones):
         words.add(onset + rhyme + tone)  # every onset with every rhyme and tone, valid or not
+        on_vowel = unicodedata.normalize("NFC", onset + rhyme[:1] + tone + rhyme[1:])
+        words |= {unicodedata.normalize("NFC", onset + rhyme + tone), on_vowel, on_vowel.upper(), on_vowel.title()}
     words |= {"gi", "gì", "quy", "ngh", "", "x" * 9, "GHI", "Nghiêng"}
+    rng = random.Random(19)
+    alphabet = [*sorted(sy._LETTERS), "A", "Đ", "Ơ", "\u0301", "\u0323", "ğ", "İ", "ß", "ǅ", "1"]
+    words |= {"".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 10))) for _ in range(20000)}
     valid = 0
     for w in sorted(words):
         assert sy.is_syllable.__wrapped__(w) == _is_syllable_plain(w), w
         valid += _is_syllable_plain(w)
-    assert valid > 5000
+    assert valid > 5000 and len(words) > 30000
 
 
 def test_charbox_reader_gives_pdfiums_boxes_for_every_character() -> None:
