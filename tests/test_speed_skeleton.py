@@ -341,7 +341,7 @@ def test_closing_lines_start_as_split_regions_expects() -> None:
     for t in texts:
         if S.CLOSING_RE.match(t) or S._NOI_NHAN.match(t):
             seen += 1
-            assert not (t[:1].isalpha() and t[:1] not in S._CLOSING_FIRST), t
+            assert t.startswith(S._CLOSING_OPENINGS) or t[:1].isspace(), t
     assert seen > 20
 
 
@@ -394,3 +394,23 @@ def test_spaced_texts_equal_split_and_join() -> None:
         assert P._spaced(texts) == [" ".join(t.split()) for t in texts], name
         texts = [t for t in texts if t]
         assert P._spaced(texts) == [" ".join(t.split()) for t in texts], name
+
+
+
+def test_spaced_texts_are_the_texts_themselves_when_all_are_spaced() -> None:
+    texts = ["a b", "c", "Sở Nội vụ"]
+    assert P._spaced(texts) is texts  # build_blocks then takes the texts' offsets for the parts'
+    assert P._spaced(["a b", "c\td"]) == ["a b", "c d"]
+    assert P._spaced(["a", "", "b"]) == ["a", "", "b"]
+
+
+def test_appendix_lines_hold_the_word_split_regions_looks_for() -> None:
+    from khparse import sections as S
+
+    seen = 0
+    texts = [ln.text for _, lines in _cases() for ln in lines] + ["PHỤ LỤC", " Phụ lục số 02", "\tPHỤ  LỤC II: x"]
+    for t in texts:
+        if S.APPENDIX_LINE_RE.match(t.strip()):
+            seen += 1
+            assert "PHỤ" in t or "Phụ" in t, t
+    assert seen > 5

@@ -123,7 +123,9 @@ _SPLIT_CUES = rx("|".join(_SPLIT_CUE_PARTS))
 # Each cue on its own, for the lines joined by NULs (``_cue_lines``), where a line's end is a NUL:
 # ``regex`` tries an alternation at every position (~18 ns a character), but finds a pattern that
 # opens with a literal with a string search (~0.3 ns).
-_CUE_SCANS = (*(rx(p) for p in _SPLIT_CUE_PARTS[:-1]), rx(_MARKER_DOT % r"[\s\x00]|$"))
+# ', ngày ' is found from the rarer 'ngày' (its comma, in the same line, behind it).
+_CUE_SCANS = (*(rx(p) for p in _SPLIT_CUE_PARTS[:-1] if p != r",\s+ngày\s"), rx(r"(?<=,\s+)ngày\s"),
+              rx(_MARKER_DOT % r"[\s\x00]|$"))
 
 
 def _split_inline(line: Line) -> list[Line]:
@@ -204,14 +206,20 @@ def logical_lines(lines: Iterable[Line]) -> list[Line]:
     cues = _cue_lines(texts)
     # a page number ends in a digit or '-' (or a space the engine knows and str.rstrip does not)
     page_ends = {m.start() for m in _PAGE_NUMBER_END.finditer("".join([t[-1] for t in texts]))}
+    # only those lines and the cue lines can be dropped or split: the lines between are taken whole
     out: list[Line] = []
-    for k, ln in enumerate(nonblank):
+    last = 0
+    for k in sorted(page_ends | cues):
+        out += nonblank[last:k]
+        last = k + 1
+        ln = nonblank[k]
         if k in page_ends and ln.region == "body" and PAGE_NUMBER_RE.match(ln.text):
             continue
         if ln.origin == "docx" or k not in cues:
             out.append(ln)
             continue
         out.extend(_split_inline(ln))
+    out += nonblank[last:]
     return out
 
 
@@ -381,7 +389,8 @@ def build_blocks(lines: list[Line], layout: str = "wrapped") -> list[Block]:
     parts = _spaced(joiner.texts)
     # every paragraph is a run of lines, its text a slice of all the parts joined by spaces
     whole = " ".join(parts)
-    offsets = list(accumulate(map((1).__add__, map(len, parts)), initial=0))  # each part and its space
+    # each part and its space (the texts' NULs when the parts are the texts)
+    offsets = joiner._starts if parts is joiner.texts else list(accumulate(map((1).__add__, map(len, parts)), initial=0))
     firsts = joiner.paragraph_starts()
     blocks: list[Block] = []
     for a, b in zip(firsts, [*firsts[1:], len(lines)], strict=True):
