@@ -414,3 +414,57 @@ def test_appendix_lines_hold_the_word_split_regions_looks_for() -> None:
             seen += 1
             assert "PHỤ" in t or "Phụ" in t, t
     assert seen > 5
+
+
+def _marker_plain(block: Block) -> object:
+    from khparse import sections as S
+
+    m = P.MARKER_RE.match(block.text)
+    if not m:
+        return None
+    for kind in ("appendix", "roman", "dotted", "arabic", "letter"):
+        if m.group(kind):
+            return S._Marker(kind, m.group(kind), m.end())
+    return None
+
+
+def test_block_markers_equal_the_plain_form() -> None:
+    from khparse import sections as S
+
+    kinds: set[str] = set()
+    extra = ["PHỤ LỤC II x", "Phụ lục", "Phụ lục số 3: x", "IV. MỤC", "1.2. Tăng", "1. Mục", "a) x", "b. Xx", "- x", "• y"]
+    for name, lines in _cases():
+        blocks = P.build_blocks(_logical_lines_plain(lines)) + [Block.single(t, lines[0]) for t in extra]
+        for b in blocks:
+            fast = S._marker(b)
+            assert fast == _marker_plain(b), (name, b.text[:40])
+            kinds.add(fast.kind if fast else "")
+    assert kinds == {"", "appendix", "roman", "dotted", "arabic", "letter"}
+
+
+def _split_heading_plain(text: str) -> tuple[str, str]:
+    from khparse import sections as S
+
+    b = S._RUN_IN_BULLET.search(text)
+    if b and b.start() <= 60 and not S._HEADING_PUNCT.search(text[: b.start()]) \
+            and not S._HYPHEN_NAME_END.search(text[: b.start()]) and ":" not in text[b.end(): b.end() + 30]:
+        return text[: b.start()].strip().rstrip(":.; "), text[b.start():].strip()
+    m = S._SENTENCE_END.search(text)
+    if m is None:
+        head, rest = text, ""
+    else:
+        head, rest = text[: m.start()], text[m.end():]
+    return head.strip().rstrip(":.; ").strip(), rest.strip()
+
+
+def test_split_heading_equals_its_plain_form() -> None:
+    from khparse import sections as S
+
+    run_in = 0
+    extra = ["Mục đích - Triển khai thực hiện", "Mục đích – Xây dựng", "Yêu cầu + Bảo đảm", "Mục đích\t- Tăng cường"]
+    for name, lines in _cases():
+        for b in [*P.build_blocks(_logical_lines_plain(lines)), *(Block.single(t, lines[0]) for t in extra)]:
+            for text in (b.text, b.text[4:]):
+                assert S.split_heading(text) == _split_heading_plain(text), (name, text[:60])
+                run_in += S._RUN_IN_BULLET.search(text) is not None
+    assert run_in > 20

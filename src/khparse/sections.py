@@ -224,6 +224,7 @@ _SENTENCE_END = rx(
 _NOI_NHAN = rx(r"^\s*Nơi\s+nhận")
 _CLOSING_OPENINGS = ("Nơi", "TM", "T/M", "KT", "TL", "TUQ", "Q")  # what CLOSING_RE (and _NOI_NHAN) open with after spaces
 _RUN_IN_BULLET = rx(r"\s[-–+]\s(?=\p{Lu})")
+_RUN_IN_DASHES = ("-", "–", "+")  # one of which a _RUN_IN_BULLET needs: most headings have none
 _HEADING_PUNCT = rx(r"[.;:(]")
 _HYPHEN_NAME_END = rx(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)$")
 
@@ -234,7 +235,7 @@ def split_heading(text: str) -> tuple[str, str]:
     Flattened portal text runs a short heading straight into its first bullet
     ("Mục đích - Triển khai thực hiện …"): a bullet dash after a few words ends the heading,
     unless it is the hyphen of a name ("Sở Lao động - Thương binh và Xã hội")."""
-    b = _RUN_IN_BULLET.search(text)
+    b = _RUN_IN_BULLET.search(text) if any(map(text.__contains__, _RUN_IN_DASHES)) else None
     if b and b.start() <= 60 and not _HEADING_PUNCT.search(text[: b.start()]) \
             and not _HYPHEN_NAME_END.search(text[: b.start()]) and ":" not in text[b.end(): b.end() + 30]:
         return text[: b.start()].strip().rstrip(":.; "), text[b.start():].strip()
@@ -253,14 +254,18 @@ class _Marker:
     end: int  # offset of the heading text in the block
 
 
+# The kind of marker by the last group MARKER_RE closed: one alternative matches, its groups are
+# never empty, and an appendix may close its number after its word (a bullet is no section).
+_MARKER_KINDS = {"appendix": "appendix", "appno": "appendix", "roman": "roman", "dotted": "dotted",
+                 "arabic": "arabic", "letter": "letter"}
+
+
 def _marker(block: Block) -> _Marker | None:
     m = MARKER_RE.match(block.text)
     if not m:
         return None
-    for kind in ("appendix", "roman", "dotted", "arabic", "letter"):
-        if m.group(kind):
-            return _Marker(kind, m.group(kind), m.end())
-    return None
+    kind = _MARKER_KINDS.get(m.lastgroup or "")
+    return None if kind is None else _Marker(kind, m.group(kind), m.end())
 
 
 class _Builder:
