@@ -80,6 +80,8 @@ def _mutated(lines: tuple[Line, ...], seed: int) -> list[Line]:
         elif r < 0.48:
             t = ""
         out.append(replace(ln, text=t))
+    if seed == 2:  # lines of another reader here and there
+        out = [replace(ln, origin="docx") if k % 7 == 3 else ln for k, ln in enumerate(out)]
     if seed % 3 == 0 and out:  # a line break inside a line: clean() must run line by line
         k = rnd.randrange(len(out))
         out[k] = replace(out[k], text=out[k].text + "\nxã hội")

@@ -230,7 +230,7 @@ def wrap_width(lines: list[Line]) -> int:
 
 def _wrap_of(lengths: list[int]) -> int:
     """``wrap_width`` from the lengths of the stripped line texts."""
-    lens = sorted([n for n in lengths if n > 10])
+    lens = sorted(filter((10).__lt__, lengths))
     if not lens:
         return 80
     return lens[min(len(lens) - 1, int(len(lens) * 0.9))]
@@ -318,8 +318,11 @@ class _Joiner:
         """The lines that never continue the line before: another region or reader, a rule line
         on either side, a blank line before."""
         lines, n = self.lines, len(self.lines)
-        keys = list(zip(map(attrgetter("region"), lines), map(attrgetter("origin"), lines), strict=True))
-        cut = set(compress(range(1, n), map(ne, keys[1:], keys)))
+        cut: set[int] = set()
+        for field in ("region", "origin"):
+            values = list(map(attrgetter(field), lines))
+            if values.count(values[0]) != n:  # most documents have one reader, the body one region
+                cut.update(compress(range(1, n), map(ne, values[1:], values)))
         cut.update(self.rule, [r + 1 for r in self.rule], compress(range(n), map(attrgetter("gap_before"), lines)))
         return cut
 
