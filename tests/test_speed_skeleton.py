@@ -18,7 +18,9 @@ from functools import cache
 from itertools import pairwise
 
 import pytest
+import regex
 
+from khparse import normalize as N
 from khparse import paragraphs as P
 from khparse.normalize import clean
 from khparse.readers import read
@@ -58,24 +60,28 @@ def _all_lines() -> tuple[tuple[str, tuple[Line, ...]], ...]:
 
 def _mutated(lines: tuple[Line, ...], seed: int) -> list[Line]:
     """The lines with odd characters put at starts, ends and inside, some lines split or joined
-    by a line break, and a few blank lines added or dropped."""
+    by a line break, and a few blank lines added or dropped (odd seeds: no NULs, so that the
+    scans of the texts joined by NULs take their fast path)."""
     rnd = random.Random(seed)
+    odd = _ODD if seed % 2 == 0 else [c for c in _ODD if "\x00" not in c]
     out: list[Line] = []
     for ln in lines:
         t = ln.text
         r = rnd.random()
         if r < 0.15:
-            t = rnd.choice(_ODD) + t
+            t = rnd.choice(odd) + t
         elif r < 0.3:
-            t = t + rnd.choice(_ODD)
+            t = t + rnd.choice(odd)
         elif r < 0.4 and t:
             k = rnd.randrange(len(t))
-            t = t[:k] + rnd.choice(_ODD) + t[k:]
+            t = t[:k] + rnd.choice(odd) + t[k:]
         elif r < 0.45:
-            t = rnd.choice(_ODD)
+            t = rnd.choice(odd)
         elif r < 0.48:
             t = ""
         out.append(replace(ln, text=t))
+    if seed == 2:  # lines of another reader here and there
+        out = [replace(ln, origin="docx") if k % 7 == 3 else ln for k, ln in enumerate(out)]
     if seed % 3 == 0 and out:  # a line break inside a line: clean() must run line by line
         k = rnd.randrange(len(out))
         out[k] = replace(out[k], text=out[k].text + "\nxã hội")
@@ -136,6 +142,19 @@ def _logical_lines_plain(lines: list[Line]) -> list[Line]:
     return out
 
 
+_HYPHEN_NAME_END = regex.compile(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)\s*$")
+
+
+def _is_hyphen_continuation_plain(prev: str, nxt: str) -> bool:
+    m = P._DASH_ITEM.match(nxt)
+    if not m or prev.rstrip().endswith((*P._END_PUNCT, ",")):
+        return False
+    word = m.group(1)
+    if word[:1].islower():
+        return True
+    return _HYPHEN_NAME_END.search(prev) is not None
+
+
 def _fill(line: Line, wrap: int) -> float:
     return len(line.text.strip()) / max(wrap, 1)
 
@@ -159,7 +178,7 @@ def _continues_plain(prev: Line, nxt: Line, after: Line | None, para_caps: bool,
     if P._BARE_MARKER.match(p):
         return True
     if P.MARKER_RE.match(n):
-        return P._is_hyphen_continuation(p, n)
+        return _is_hyphen_continuation_plain(p, n)
     if p.endswith(":") and P._LOWER_START.match(n):
         return True
     ends_closed = p.endswith(P._END_PUNCT)
@@ -285,6 +304,8 @@ def test_line_facts_equal_their_grammars() -> None:
         assert j.bare == {i for i, t in enumerate(texts) if P._BARE_MARKER.match(t)}, name
         assert ({i for i, t in enumerate(texts) if t[:1] in j.lower_chars}
                 == {i for i, t in enumerate(texts) if P._LOWER_START.match(t)}), name
+        assert j.caps == {i for i, t in enumerate(texts) if P._CAPS_LINE.match(t)}, name
+        assert j.firsts == [t[:1] for t in texts]
         assert j.wrap == P.wrap_width(lines)
         assert j.short_first == _short_first_plain(lines, j.wrap), name
 
@@ -322,5 +343,130 @@ def test_closing_lines_start_as_split_regions_expects() -> None:
     for t in texts:
         if S.CLOSING_RE.match(t) or S._NOI_NHAN.match(t):
             seen += 1
-            assert not (t[:1].isalpha() and t[:1] not in S._CLOSING_FIRST), t
+            assert t.startswith(S._CLOSING_OPENINGS) or t[:1].isspace(), t
     assert seen > 20
+
+
+def test_the_joined_scans_take_their_fast_path_on_texts_without_nuls() -> None:
+    fast = 0
+    for name, lines in _cases():
+        j = P._Joiner([ln for ln in lines if ln.text.strip()])
+        fast += not j._own_nuls
+        assert j._own_nuls == any("\x00" in t for t in j.texts), name
+    assert fast > 20
+
+
+def _clean_plain(text: str) -> str:
+    if regex.search("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", text):
+        text = text.translate(N._INVISIBLE)
+    text = N.nfc(text)
+    text = text.replace("\u00a0", " ")
+    if N._ANY_MARK.search(text):
+        text = N._STRAY_MARKS.sub("", text)
+    return text
+
+
+def test_clean_equals_its_plain_form() -> None:
+    seen = 0
+    for name, lines in _cases():
+        rnd = random.Random(name)
+        texts = [ln.text for ln in lines]
+        texts += [t[:k] + rnd.choice(N._INVISIBLE_CHARS) + t[k:] for t in texts[:50] for k in [rnd.randrange(len(t) + 1)]]
+        for t in [*texts, "\n".join(texts)]:
+            seen += t != clean(t)
+            assert clean(t) == _clean_plain(t), name
+    assert seen > 100
+
+
+def test_hyphen_continuation_equals_its_plain_form_on_stripped_texts() -> None:
+    dashed = 0
+    extra = ["Sở Lao động", "Sở Văn hóa", "Sở Khoa học,", "- Thương binh", "- xã hội", "– Thể thao", "-\tx", "- ", "-"]
+    for name, lines in _cases():
+        texts = [t for t in (ln.text.strip() for ln in lines) if t] + extra
+        for p, n in [*pairwise(texts), *((a, b) for a in extra for b in extra)]:
+            fast = P._is_hyphen_continuation(p, n)
+            assert fast == _is_hyphen_continuation_plain(p, n), (name, p, n)
+            dashed += fast
+    assert dashed > 50
+
+
+def test_spaced_texts_equal_split_and_join() -> None:
+    for name, lines in _cases():
+        texts = [ln.text.strip() for ln in lines]
+        assert P._spaced(texts) == [" ".join(t.split()) for t in texts], name
+        texts = [t for t in texts if t]
+        assert P._spaced(texts) == [" ".join(t.split()) for t in texts], name
+
+
+
+def test_spaced_texts_are_the_texts_themselves_when_all_are_spaced() -> None:
+    texts = ["a b", "c", "Sở Nội vụ"]
+    assert P._spaced(texts) is texts  # build_blocks then takes the texts' offsets for the parts'
+    assert P._spaced(["a b", "c\td"]) == ["a b", "c d"]
+    assert P._spaced(["a", "", "b"]) == ["a", "", "b"]
+
+
+def test_appendix_lines_hold_the_word_split_regions_looks_for() -> None:
+    from khparse import sections as S
+
+    seen = 0
+    texts = [ln.text for _, lines in _cases() for ln in lines] + ["PHỤ LỤC", " Phụ lục số 02", "\tPHỤ  LỤC II: x"]
+    for t in texts:
+        if S.APPENDIX_LINE_RE.match(t.strip()):
+            seen += 1
+            assert "PHỤ" in t or "Phụ" in t, t
+    assert seen > 5
+
+
+def _marker_plain(block: Block) -> object:
+    from khparse import sections as S
+
+    m = P.MARKER_RE.match(block.text)
+    if not m:
+        return None
+    for kind in ("appendix", "roman", "dotted", "arabic", "letter"):
+        if m.group(kind):
+            return S._Marker(kind, m.group(kind), m.end())
+    return None
+
+
+def test_block_markers_equal_the_plain_form() -> None:
+    from khparse import sections as S
+
+    kinds: set[str] = set()
+    extra = ["PHỤ LỤC II x", "Phụ lục", "Phụ lục số 3: x", "IV. MỤC", "1.2. Tăng", "1. Mục", "a) x", "b. Xx", "- x", "• y"]
+    for name, lines in _cases():
+        blocks = P.build_blocks(_logical_lines_plain(lines)) + [Block.single(t, lines[0]) for t in extra]
+        for b in blocks:
+            fast = S._marker(b)
+            assert fast == _marker_plain(b), (name, b.text[:40])
+            kinds.add(fast.kind if fast else "")
+    assert kinds == {"", "appendix", "roman", "dotted", "arabic", "letter"}
+
+
+def _split_heading_plain(text: str) -> tuple[str, str]:
+    from khparse import sections as S
+
+    b = S._RUN_IN_BULLET.search(text)
+    if b and b.start() <= 60 and not S._HEADING_PUNCT.search(text[: b.start()]) \
+            and not S._HYPHEN_NAME_END.search(text[: b.start()]) and ":" not in text[b.end(): b.end() + 30]:
+        return text[: b.start()].strip().rstrip(":.; "), text[b.start():].strip()
+    m = S._SENTENCE_END.search(text)
+    if m is None:
+        head, rest = text, ""
+    else:
+        head, rest = text[: m.start()], text[m.end():]
+    return head.strip().rstrip(":.; ").strip(), rest.strip()
+
+
+def test_split_heading_equals_its_plain_form() -> None:
+    from khparse import sections as S
+
+    run_in = 0
+    extra = ["Mục đích - Triển khai thực hiện", "Mục đích – Xây dựng", "Yêu cầu + Bảo đảm", "Mục đích\t- Tăng cường"]
+    for name, lines in _cases():
+        for b in [*P.build_blocks(_logical_lines_plain(lines)), *(Block.single(t, lines[0]) for t in extra)]:
+            for text in (b.text, b.text[4:]):
+                assert S.split_heading(text) == _split_heading_plain(text), (name, text[:60])
+                run_in += S._RUN_IN_BULLET.search(text) is not None
+    assert run_in > 20

@@ -26,7 +26,8 @@ _OLD_TONE_RE = rx(r"(?<![\p{L}])((?i:qu)?)([\p{L}]*?)(" + "|".join(_OLD_TONE) + 
 # Characters PDFs and portals put into text that never carry meaning.
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
-_ANY_INVISIBLE = rx(f"[{_INVISIBLE_CHARS}]")
+# Whether a text holds one is asked as six substring searches (memchr-fast, ~0.3 ns a character)
+# rather than by the engine's scan for the class of them (~8 ns): ``clean`` runs on whole documents.
 _SPACES = rx(r"[\p{Zs}\t]+")
 # The characters of _SPACES other than the plain space (Unicode's Zs, held equal by a test):
 # text without them and without a double space is already collapsed.
@@ -50,7 +51,7 @@ def nfc(text: str) -> str:
 
 def clean(text: str) -> str:
     """NFC, invisible characters dropped, odd spaces made plain: the form grammars run on."""
-    if _ANY_INVISIBLE.search(text):  # translate() looks up every character: only when needed
+    if any(map(text.__contains__, _INVISIBLE_CHARS)):  # translate() looks up every character: only when needed
         text = text.translate(_INVISIBLE)
     text = nfc(text)
     text = text.replace("\u00a0", " ")

@@ -14,7 +14,8 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
-from itertools import accumulate
+from itertools import accumulate, compress
+from operator import attrgetter, ne
 
 import regex
 
@@ -55,21 +56,37 @@ _OPEN_WORDS = {
 }
 _BARE_MARKER = rx(r"^\s*(?:[IVXL]{1,6}|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s*$")
 _END_PUNCT = (".", ";", ":", "!", "?", "./.")
+_OPEN_END = (",", "-", "–", "(", "/")  # a line ending so goes on
+_CLOSED_OR_COMMA = (*_END_PUNCT, ",")
 _LOWER_START = rx(r"^[\p{Ll}\d(\"“”]")
 _CAPS_LINE = rx(r"^[^\p{Ll}]*\p{Lu}[^\p{Ll}]*$")
 # Compiled once, as these run for every line.
 _DASH_ITEM = rx(r"^\s*[-–]\s+(\S+)")
-_HYPHEN_NAME_END = rx(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)\s*$")
+_HYPHEN_NAMES = ("Lao động", "Văn hóa", "Văn hoá", "Khoa học", "Giáo dục", "Kinh tế", "Chính trị")
+_DASHES = ("-", "–")  # what _DASH_ITEM opens with
 _DASH_PLUS = rx(r"^\s*[-+]\s")
-# Which lines can match RULE_RE, MARKER_RE, _BARE_MARKER, _DASH_PLUS, asked of the stripped texts
-# joined by NULs (one before each text and after the last): the characters a match needs at the
-# text's start or end, each pattern opening with a literal NUL the engine scans for quickly. ``\s``
-# stays in: ``str.strip`` need not drop every character the engine counts as a space.
-_RULE_CHARS = r"[\s|\-–—_=*.]"  # a rule line has no other character (see RULE_RE)
-_RULE_CANDIDATE = rx(rf"\x00{_RULE_CHARS}+(?=\x00)")
-_MARKER_CANDIDATE = rx(r"\x00(?:[\sPIVXL\d\-–—+•*▪●◦]|[a-zđ][.)])")  # "a) …", "b. …"
-_BARE_MARKER_CANDIDATE = rx(r"(?<=[\s.)])\x00")  # the NUL after a text ending so
-_DASH_PLUS_CANDIDATE = rx(r"\x00[\s\-+]")
+_DASH_PLUS_FIRST = ("-", "+")  # what a stripped text of a _DASH_PLUS line starts with
+
+
+def _on_nuls(pattern: regex.Pattern[str], guard: str = "") -> regex.Pattern[str]:
+    """``pattern`` (``^…$``, asked of a stripped text) for the texts joined by NULs: ``^`` the NUL
+    before a text, ``$`` the one after it, and a lookahead for a non-space ``(?=\\S)`` not taking
+    the NUL. Exact for a text with no NUL of its own: nothing else in these grammars matches a NUL
+    (``\\s``, ``\\d``, letters, the listed characters), ``\\b`` sees a NUL as it sees the end, and
+    a stripped text never ends in the line break ``$`` may stand before. ``guard``: a lookahead
+    for what every match starts with, that the engine fails on faster than on the grammar."""
+    src = pattern.pattern
+    assert src.startswith("^") and "$" not in src[:-1] and src.count(r"(?=\S)") == src.count(r"\S")
+    body = src[1:-1] + r"(?=\x00)" if src.endswith("$") else src[1:]
+    return rx("\x00" + guard + body.replace(r"(?=\S)", r"(?=[^\s\x00])").replace(r"[^\p{Ll}]", r"[^\p{Ll}\x00]"))
+
+
+_RULE_ON_NULS = _on_nuls(RULE_RE)
+# a marker starts with one of its characters, or is "a) …", "b. …" (``^\s*`` takes nothing: the
+# engine's spaces are all Python's, so a stripped text starts with none)
+_MARKER_ON_NULS = _on_nuls(MARKER_RE, r"(?=[PIVXL\d\-–—+•*▪●◦]|[a-zđ][.)])")
+_BARE_MARKER_ON_NULS = _on_nuls(_BARE_MARKER)
+_CAPS_LINE_ON_NULS = _on_nuls(_CAPS_LINE)
 
 # --- inline anchors (flattened portal text) ----------------------------------------------
 # Places where a new logical line must start even inside a printed line: the national motto,
@@ -106,7 +123,9 @@ _SPLIT_CUES = rx("|".join(_SPLIT_CUE_PARTS))
 # Each cue on its own, for the lines joined by NULs (``_cue_lines``), where a line's end is a NUL:
 # ``regex`` tries an alternation at every position (~18 ns a character), but finds a pattern that
 # opens with a literal with a string search (~0.3 ns).
-_CUE_SCANS = (*(rx(p) for p in _SPLIT_CUE_PARTS[:-1]), rx(_MARKER_DOT % r"[\s\x00]|$"))
+# ', ngày ' is found from the rarer 'ngày' (its comma, in the same line, behind it).
+_CUE_SCANS = (*(rx(p) for p in _SPLIT_CUE_PARTS[:-1] if p != r",\s+ngày\s"), rx(r"(?<=,\s+)ngày\s"),
+              rx(_MARKER_DOT % r"[\s\x00]|$"))
 
 
 def _split_inline(line: Line) -> list[Line]:
@@ -187,14 +206,20 @@ def logical_lines(lines: Iterable[Line]) -> list[Line]:
     cues = _cue_lines(texts)
     # a page number ends in a digit or '-' (or a space the engine knows and str.rstrip does not)
     page_ends = {m.start() for m in _PAGE_NUMBER_END.finditer("".join([t[-1] for t in texts]))}
+    # only those lines and the cue lines can be dropped or split: the lines between are taken whole
     out: list[Line] = []
-    for k, ln in enumerate(nonblank):
+    last = 0
+    for k in sorted(page_ends | cues):
+        out += nonblank[last:k]
+        last = k + 1
+        ln = nonblank[k]
         if k in page_ends and ln.region == "body" and PAGE_NUMBER_RE.match(ln.text):
             continue
         if ln.origin == "docx" or k not in cues:
             out.append(ln)
             continue
         out.extend(_split_inline(ln))
+    out += nonblank[last:]
     return out
 
 
@@ -205,7 +230,7 @@ def wrap_width(lines: list[Line]) -> int:
 
 def _wrap_of(lengths: list[int]) -> int:
     """``wrap_width`` from the lengths of the stripped line texts."""
-    lens = sorted([n for n in lengths if n > 10])
+    lens = sorted(filter((10).__lt__, lengths))
     if not lens:
         return 80
     return lens[min(len(lens) - 1, int(len(lens) * 0.9))]
@@ -217,96 +242,144 @@ def _is_hyphen_continuation(prev: str, nxt: str) -> bool:
     A bullet line starting in lower case ("- xã hội") is always a continuation; one starting
     in upper case continues when the previous line stops mid-phrase (no closing punctuation)
     and names a body whose official name has a hyphen.
+
+    ``prev`` and ``nxt`` are stripped texts (the engine's spaces are all Python's): so ``nxt``
+    can match ``_DASH_ITEM`` only when it starts with its dash, and a name followed by spaces to
+    the end of ``prev`` is at its very end (tests/test_speed_skeleton.py holds it to the plain form).
     """
-    m = _DASH_ITEM.match(nxt)
-    if not m or prev.rstrip().endswith((*_END_PUNCT, ",")):
+    if prev.endswith(_CLOSED_OR_COMMA) or nxt[:1] not in _DASHES:
         return False
-    word = m.group(1)
-    if word[:1].islower():
+    m = _DASH_ITEM.match(nxt)
+    if not m:
+        return False
+    if m.group(1)[:1].islower():
         return True
-    return _HYPHEN_NAME_END.search(prev) is not None
+    return prev.endswith(_HYPHEN_NAMES)
 
 
 class _Joiner:
-    """What ``continues`` asks about each printed line, worked out once per line: the stripped
-    text, and whether it is a rule, a bare marker, a marker, or starts in lower case.
+    """What joining asks about each printed line, worked out once per line: the stripped text, and
+    whether it is a rule, a bare marker, a marker, in capitals, or starts in lower case; and from
+    those where the paragraphs start (``paragraph_starts``).
 
-    A grammar is asked only of the lines that show what every match of it needs at the start or
-    end of the text, all found by one scan of the texts joined by NULs; whether a text starts in
-    lower case is asked once per distinct first character. tests/test_speed_skeleton.py holds
-    each against its grammar."""
+    Each grammar is asked of all texts at once: a scan of the texts joined by NULs for the grammar
+    with ``^`` as the NUL before a text and ``$`` as the NUL after it (``_on_nuls``), each hit a
+    match of the text, when no text holds a NUL of its own (else the grammar asks each text).
+    Whether a text starts in lower case is asked once per distinct first character.
+    tests/test_speed_skeleton.py holds each against its grammar."""
 
     def __init__(self, lines: list[Line]) -> None:
         self.lines = lines
         self.texts = texts = [ln.text.strip() for ln in lines]
+        self.lens = lens = list(map(len, texts))
         joined = "\x00" + "\x00".join(texts) + "\x00"
-        self._starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))  # each text's NUL
-        self.rule = self._where(RULE_RE, _RULE_CANDIDATE.finditer(joined))
-        self.marker = self._where(MARKER_RE, _MARKER_CANDIDATE.finditer(joined))
-        self.bare = self._where(_BARE_MARKER, _BARE_MARKER_CANDIDATE.finditer(joined), -1)
-        self.lower_chars = {c for c in {t[:1] for t in texts} if _LOWER_START.match(c)}
-        self.wrap = _wrap_of(list(map(len, texts)))
+        self._starts = starts = list(accumulate(map((1).__add__, lens), initial=0))  # each text's NUL
+        self._own_nuls = joined.count("\x00") != len(texts) + 1
+        self._index = dict(zip(starts, range(len(texts)), strict=False))  # each text by its NUL
+        self.firsts = firsts = [t[:1] for t in texts]
+        self.rule = self._where(RULE_RE, _RULE_ON_NULS, joined)
+        self.marker = self._where(MARKER_RE, _MARKER_ON_NULS, joined)
+        self.bare = self._where(_BARE_MARKER, _BARE_MARKER_ON_NULS, joined)
+        self.caps = self._where(_CAPS_LINE, _CAPS_LINE_ON_NULS, joined)
+        self.lower_chars = {c for c in set(firsts) if _LOWER_START.match(c)}
+        self.wrap = _wrap_of(lens)
         xs = [ln.x0 for ln in lines if ln.x0 is not None]
         self.margin = statistics.median_low(sorted(xs)[: max(1, len(xs) // 2)]) if xs else None
-        self.short_first = self._short_first(joined)
+        self.short_first = self._short_first()
 
-    def _where(self, pattern: regex.Pattern[str], candidates: Iterable[regex.Match[str]], shift: int = 0) -> set[int]:
-        """Indices of the lines whose stripped text ``pattern`` matches, among the candidates (NULs
-        before a text, or with ``shift`` -1 after it)."""
-        out: set[int] = set()
-        for m in candidates:
-            i = bisect_right(self._starts, m.start()) - 1 + shift
-            if pattern.match(self.texts[i]):
-                out.add(i)
-        return out
+    def _where(self, pattern: regex.Pattern[str], on_nuls: regex.Pattern[str], joined: str) -> set[int]:
+        """Indices of the texts ``pattern`` matches, from the hits of ``on_nuls`` in ``joined``."""
+        if self._own_nuls:  # a NUL of a text's own is seen as its end: ask each text
+            return {i for i, t in enumerate(self.texts) if pattern.match(t)}
+        index = self._index
+        return {index[m.start()] for m in on_nuls.finditer(joined)}
 
     def _fill(self, i: int) -> float:
-        return len(self.texts[i]) / max(self.wrap, 1)
+        return self.lens[i] / max(self.wrap, 1)
 
-    def _short_first(self, joined: str) -> bool:
+    def _short_first(self) -> bool:
         """Portal copies (thuvienphapluat-style) print each paragraph's first line short (~30
         characters) and the rest at full width: then a short capitalised line followed by a
-        continuation is a paragraph start, not the tail of the previous paragraph."""
+        continuation is a paragraph start, not the tail of the previous paragraph.
+
+        A "- …" / "+ …" line (``_DASH_PLUS``, asked of the text as printed) is looked for only
+        among the texts whose stripped form starts with the dash or plus, and found without the
+        grammar when the printed text starts with it and a plain space."""
         firsts = hits = 0
-        lines, texts, lower = self.lines, self.texts, self.lower_chars
-        for m in _DASH_PLUS_CANDIDATE.finditer(joined, 0, self._starts[-2] if len(texts) > 1 else 0):
-            i = bisect_right(self._starts, m.start()) - 1
-            if _DASH_PLUS.match(lines[i].text):  # "- …", "+ …" (the text as printed, not stripped)
+        lines, lower, first = self.lines, self.lower_chars, self.firsts
+        for i in compress(range(len(lines) - 1), map(_DASH_PLUS_FIRST.__contains__, first)):
+            t = lines[i].text
+            if t.startswith(("- ", "+ ")) or _DASH_PLUS.match(t):
                 firsts += 1
-                hits += self._fill(i) < 0.55 and texts[i + 1][:1] in lower
+                hits += self._fill(i) < 0.55 and first[i + 1] in lower
         return firsts >= 5 and hits / firsts > 0.6
 
-    def continues(self, i: int, para_caps: bool) -> bool:
-        """Does line ``i`` continue the paragraph whose last printed line is line ``i - 1``?"""
-        prev, nxt = self.lines[i - 1], self.lines[i]
-        if prev.region != nxt.region or prev.origin != nxt.origin:
-            return False
-        if i - 1 in self.rule or i in self.rule or nxt.gap_before:
-            return False
-        if i - 1 in self.bare:
-            return True  # "II." ⏎ "NHIỆM VỤ TRỌNG TÂM": a number alone on its line heads the next one
-        p, n = self.texts[i - 1], self.texts[i]
-        if i in self.marker:
-            return _is_hyphen_continuation(p, n)
-        n_lower = n[:1] in self.lower_chars
-        if n_lower and p.endswith(":"):
-            return True  # "- Cơ quan phối hợp thực hiện:" / "các sở, ban, ngành …"
-        ends_closed = p.endswith(_END_PUNCT)
-        # a first-line indent (PDF) starts a paragraph
-        margin = self.margin
-        if margin is not None and nxt.x0 is not None and nxt.x0 - margin > 0.03:
-            return False
-        if not ends_closed:
-            if para_caps and _CAPS_LINE.match(n):
-                return True  # "II. MỤC TIÊU, …, TẦM NHÌN" / "ĐẾN NĂM 2045"
-            if n_lower or p.endswith((",", "-", "–", "(", "/")) or p.rsplit(" ", 1)[-1] in _OPEN_WORDS:
-                return True
-        if (self.short_first and not n_lower and i + 1 < len(self.lines) and self._fill(i) < 0.55
-                and self.texts[i + 1][:1] in self.lower_chars and not n.endswith(_END_PUNCT)):
-            return False  # "…chính sách xã hội" / "Sở Kế hoạch và Đầu tư chủ trì," / "phối hợp…"
-        if self._fill(i - 1) >= 0.8:
-            return not (ends_closed and para_caps)
-        return False
+    def _cuts(self) -> set[int]:
+        """The lines that never continue the line before: another region or reader, a rule line
+        on either side, a blank line before."""
+        lines, n = self.lines, len(self.lines)
+        cut: set[int] = set()
+        for field in ("region", "origin"):
+            values = list(map(attrgetter(field), lines))
+            if values.count(values[0]) != n:  # most documents have one reader, the body one region
+                cut.update(compress(range(1, n), map(ne, values[1:], values)))
+        cut.update(self.rule, [r + 1 for r in self.rule], compress(range(n), map(attrgetter("gap_before"), lines)))
+        return cut
+
+    def paragraph_starts(self) -> list[int]:
+        """Indices of the lines that start a paragraph: every line that does not continue the
+        paragraph of the line before it, a paragraph being in capitals when its first line is.
+        One loop with the line facts at hand (a call per line costs more than its rules)."""
+        texts, lens, firsts, lower = self.texts, self.lens, self.firsts, self.lower_chars
+        bare, marker, caps_lines, short_first = self.bare, self.marker, self.caps, self.short_first
+        n = len(texts)
+        cut = self._cuts()
+        margin = self.margin  # a first-line indent (PDF) starts a paragraph
+        indent = set() if margin is None else {
+            i for i, ln in enumerate(self.lines) if ln.x0 is not None and ln.x0 - margin > 0.03}
+        wrap = max(self.wrap, 1)
+        out = [0]
+        caps = lens[0] > 3 and 0 in caps_lines
+        for i in range(1, n):
+            if i in cut:
+                pass
+            elif i - 1 in bare:
+                continue  # "II." ⏎ "NHIỆM VỤ TRỌNG TÂM": a number alone on its line heads the next one
+            elif i in marker:
+                if _is_hyphen_continuation(texts[i - 1], texts[i]):
+                    continue
+            else:
+                p = texts[i - 1]
+                n_lower = firsts[i] in lower
+                if n_lower and p.endswith(":"):
+                    continue  # "- Cơ quan phối hợp thực hiện:" / "các sở, ban, ngành …"
+                if i not in indent:
+                    ends_closed = p.endswith(_END_PUNCT)
+                    # "II. MỤC TIÊU, …, TẦM NHÌN" / "ĐẾN NĂM 2045"; a line in lower case; a line
+                    # after one stopping mid-phrase
+                    if not ends_closed and (
+                            (caps and i in caps_lines) or n_lower or p.endswith(_OPEN_END)
+                            or p.rsplit(" ", 1)[-1] in _OPEN_WORDS):
+                        continue
+                    # unless a short first line of a portal paragraph ("…chính sách xã hội" / "Sở
+                    # Kế hoạch và Đầu tư chủ trì," / "phối hợp…"), a line after a full one goes on
+                    if not (short_first and not n_lower and i + 1 < n and lens[i] / wrap < 0.55
+                            and firsts[i + 1] in lower and not texts[i].endswith(_END_PUNCT)):
+                        if lens[i - 1] / wrap >= 0.8 and not (ends_closed and caps):
+                            continue
+            out.append(i)
+            caps = lens[i] > 3 and i in caps_lines
+        return out
+
+
+def _spaced(texts: list[str]) -> list[str]:
+    """``" ".join(t.split())`` of each stripped text: the text itself when it has no double space
+    and prints (every other space of str.split is unprintable, and no two are adjacent), and all
+    of them at once when the texts joined by single spaces do (neither then holds one)."""
+    whole = " ".join(texts)
+    if "  " not in whole and whole.isprintable():
+        return texts
+    return [t if "  " not in t and t.isprintable() else " ".join(t.split()) for t in texts]
 
 
 def build_blocks(lines: list[Line], layout: str = "wrapped") -> list[Block]:
@@ -316,27 +389,14 @@ def build_blocks(lines: list[Line], layout: str = "wrapped") -> list[Block]:
     if layout == "paragraphs":
         return [Block.single(" ".join(ln.text.split()), ln) for ln in lines if ln.text.strip()]
     joiner = _Joiner(lines)
-    texts = joiner.texts
+    parts = _spaced(joiner.texts)
+    # every paragraph is a run of lines, its text a slice of all the parts joined by spaces
+    whole = " ".join(parts)
+    # each part and its space (the texts' NULs when the parts are the texts)
+    offsets = joiner._starts if parts is joiner.texts else list(accumulate(map((1).__add__, map(len, parts)), initial=0))
+    firsts = joiner.paragraph_starts()
     blocks: list[Block] = []
-    cur: list[int] = []  # indices of the lines of the paragraph being joined
-    caps = False
-
-    def flush() -> None:
-        if not cur:
-            return
-        # a stripped text with no space but single ' ' is already what split/join gives: every other
-        # space of str.split is unprintable, and no two are adjacent
-        parts = [t if "  " not in t and t.isprintable() else " ".join(t.split()) for t in (texts[k] for k in cur)]
-        starts = list(accumulate(map((1).__add__, map(len, parts[:-1])), initial=0))  # each part and its space
-        blocks.append(Block(" ".join(parts), [lines[k] for k in cur], starts))
-
-    for i in range(len(lines)):
-        if cur and joiner.continues(i, caps):
-            cur.append(i)
-            continue
-        flush()
-        cur = [i]
-        t = texts[i]
-        caps = len(t) > 3 and _CAPS_LINE.match(t) is not None
-    flush()
+    for a, b in zip(firsts, [*firsts[1:], len(lines)], strict=True):
+        base = offsets[a]
+        blocks.append(Block(whole[base:offsets[b] - 1], lines[a:b], list(map(base.__rsub__, offsets[a:b]))))
     return blocks

@@ -171,15 +171,15 @@ def split_regions(lines: list[Line]) -> Regions:
     appendix: list[Line] = []
     cut = None
     for i, ln in enumerate(body):
-        # a closing line starts with N, T, K, Q or a space: other lines are never asked (the
-        # first character is a letter, so it cannot be one of the engine's spaces either)
-        first = ln.text[:1]
-        if first.isalpha() and first not in _CLOSING_FIRST:
+        # a closing line starts with one of the words of CLOSING_RE or a space (the engine's
+        # spaces are all Python's): other lines are never asked
+        t = ln.text
+        if not t.startswith(_CLOSING_OPENINGS) and not t[:1].isspace():
             continue
         # "Nơi nhận:" is unmistakable anywhere past the opening; a bare TM./KT. line only late
         # (past 30 % any closing line counts, so "Nơi nhận" need not be asked about there)
         late = i >= len(body) * 0.3
-        if (late or (i >= len(body) * 0.05 and _NOI_NHAN.match(ln.text))) and CLOSING_RE.match(ln.text):
+        if (late or (i >= len(body) * 0.05 and _NOI_NHAN.match(t))) and CLOSING_RE.match(t):
             cut = i
             break
     resume = None
@@ -193,7 +193,8 @@ def split_regions(lines: list[Line]) -> Regions:
                 break
     app = None
     search_from = cut if cut is not None else int(len(body) * 0.3)
-    for i in range(search_from, len(body)):
+    # only a line that holds the word of APPENDIX_LINE_RE is asked (most of the body does not)
+    for i in [k for k in range(search_from, len(body)) if "PHỤ" in body[k].text or "Phụ" in body[k].text]:
         t = body[i].text.strip()
         if APPENDIX_LINE_RE.match(t) and (_CAPS.match(t.split(":")[0]) or len(t) <= 40):
             app = i  # "PHỤ LỤC", "Phụ lục I", "Phụ lục số 02" (a short line of its own)
@@ -221,8 +222,9 @@ _SENTENCE_END = rx(
 
 # "Nơi nhận" opening a line (compiled once: tested on every body line).
 _NOI_NHAN = rx(r"^\s*Nơi\s+nhận")
-_CLOSING_FIRST = frozenset("NTKQ")  # what CLOSING_RE (and _NOI_NHAN) can start with after its spaces
+_CLOSING_OPENINGS = ("Nơi", "TM", "T/M", "KT", "TL", "TUQ", "Q")  # what CLOSING_RE (and _NOI_NHAN) open with after spaces
 _RUN_IN_BULLET = rx(r"\s[-–+]\s(?=\p{Lu})")
+_RUN_IN_DASHES = ("-", "–", "+")  # one of which a _RUN_IN_BULLET needs: most headings have none
 _HEADING_PUNCT = rx(r"[.;:(]")
 _HYPHEN_NAME_END = rx(r"(?:Lao động|Văn hóa|Văn hoá|Khoa học|Giáo dục|Kinh tế|Chính trị)$")
 
@@ -233,7 +235,7 @@ def split_heading(text: str) -> tuple[str, str]:
     Flattened portal text runs a short heading straight into its first bullet
     ("Mục đích - Triển khai thực hiện …"): a bullet dash after a few words ends the heading,
     unless it is the hyphen of a name ("Sở Lao động - Thương binh và Xã hội")."""
-    b = _RUN_IN_BULLET.search(text)
+    b = _RUN_IN_BULLET.search(text) if any(map(text.__contains__, _RUN_IN_DASHES)) else None
     if b and b.start() <= 60 and not _HEADING_PUNCT.search(text[: b.start()]) \
             and not _HYPHEN_NAME_END.search(text[: b.start()]) and ":" not in text[b.end(): b.end() + 30]:
         return text[: b.start()].strip().rstrip(":.; "), text[b.start():].strip()
@@ -252,14 +254,18 @@ class _Marker:
     end: int  # offset of the heading text in the block
 
 
+# The kind of marker by the last group MARKER_RE closed: one alternative matches, its groups are
+# never empty, and an appendix may close its number after its word (a bullet is no section).
+_MARKER_KINDS = {"appendix": "appendix", "appno": "appendix", "roman": "roman", "dotted": "dotted",
+                 "arabic": "arabic", "letter": "letter"}
+
+
 def _marker(block: Block) -> _Marker | None:
     m = MARKER_RE.match(block.text)
     if not m:
         return None
-    for kind in ("appendix", "roman", "dotted", "arabic", "letter"):
-        if m.group(kind):
-            return _Marker(kind, m.group(kind), m.end())
-    return None
+    kind = _MARKER_KINDS.get(m.lastgroup or "")
+    return None if kind is None else _Marker(kind, m.group(kind), m.end())
 
 
 class _Builder:
