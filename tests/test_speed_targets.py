@@ -171,3 +171,25 @@ def test_targets_of_every_paragraph_are_those_of_the_plain_forms(monkeypatch: py
     slow = [targets._targets_in_block(b, s, "x", 2030) for b, s in cases]
     assert fast == slow
     assert sum(map(len, fast)) > 300
+
+
+# ── the lead of a figure read back from its number ───────────────────────────────────────
+def test_the_lead_before_every_real_figure_is_read_back_whole() -> None:
+    """What ``_figure_matches`` relies on: from a figure's number back to its start, every token
+    is one ``_FIGURE_LEAD`` eats (bounded by the figure's start, it reaches that start)."""
+    found = 0
+    for t in [*(targets._Text.of(b, s).masked for b, s in _blocks()), *_EDGES,
+              "không nhiều hơn ở mức từ 5%", "≥từ 5%", "TỐI THIỂU5%", "Ít Hơn  đạt 3 lần"]:
+        for m in targets.FIGURE.finditer(t):
+            lead = targets._FIGURE_LEAD.match(t, m.start(), m.start("n1"))
+            assert lead is not None and lead.start() == m.start(), (t, m.span())
+            found += m.start() < m.start("n1")
+    assert found > 100
+
+
+def test_the_lead_symbols_are_every_other_literal_of_the_comparators() -> None:
+    """The comparators outside the case-insensitive word groups are symbols: ``≥``, ``>=``, …"""
+    src = targets.FIGURE.pattern
+    cmp_src = regex.sub(r"\(\?i:[^()]*\)|\(\?P<\w+>|\(\?:|\(\?<=\\p\{L\}\)|\\s[+*]?|#[^\n]*|[()|?\s]", "",
+                        src[src.index("(?P<cmp>"):src.index("(?P<n1>")])
+    assert cmp_src and set(cmp_src) <= set(targets._FIGURE_LEAD_SYMBOLS), cmp_src

@@ -197,11 +197,20 @@ FIGURE = rx(
     _V,
 )
 
-# Where a figure can start at the earliest: its number follows at most six runs of spaces
-# ('không nhiều hơn ở mức từ 5%': three comparator words, a cue of two, 'từ'). Read backwards from
-# the next digit (``_figure_matches``), so that the engine does not try FIGURE at every position.
-_FIGURE_LEAD_RUNS = 7
-_FIGURE_LEAD = rx(rf"(?r)(?:\S*\s+){{0,{_FIGURE_LEAD_RUNS}}}\S*")
+# Where a figure can start at the earliest. Between its start and its number lie only comparator
+# and cue words ('không nhiều hơn ở mức từ 5%'), their symbols ('≥5%') and spaces: no digit, so the
+# figure whose number is the next digit starts inside the run of such tokens right before that
+# digit. The run is read backwards from the digit (``_figure_matches``), so that the engine tries
+# FIGURE at a few positions, not at every one. The words are every letter run of FIGURE's source
+# before the number, from its case-insensitive groups (words it does not spell would only lengthen
+# the run), longest first (should one word end another): each letter run of a real lead is eaten whole,
+# as a longer word would take the non-letter before it.
+_FIGURE_LEAD_WORDS = sorted(
+    {w for g in regex.findall(r"\(\?i:([^()]*)\)", FIGURE.pattern[:FIGURE.pattern.index("(?P<n1>")])
+     for w in regex.findall(r"\p{L}+", g.replace(r"\s", " "))},
+    key=lambda w: (-len(w), w))
+_FIGURE_LEAD_SYMBOLS = "≥≤<>=~"
+_FIGURE_LEAD = rx(rf"(?r)(?:(?i:{'|'.join(_FIGURE_LEAD_WORDS)})|\s|[{_FIGURE_LEAD_SYMBOLS}])*")
 
 # Verb cues that make a bare number or a duration a commitment: 'HDI đạt 0,85',
 # 'nâng tổng số lên 12', 'giảm xuống còn 3 ngày'.
@@ -657,9 +666,10 @@ def _figures(tx: _Text, s: int, e: int) -> list[_Figure]:
 
 
 def _figure_matches(text: str, s: int, e: int) -> Iterator[regex.Match[str]]:
-    """``FIGURE.finditer(text, s, e)``, each search started a few words before the next digit:
-    every figure has a digit, and no figure starts further before its first one (see
-    ``_FIGURE_LEAD``), so the leftmost match from there is the leftmost from the cursor."""
+    """``FIGURE.finditer(text, s, e)``, each search started where the lead of the next digit does:
+    every figure has a digit, a figure that starts before the next digit has its number there, and
+    it starts no further back than the run of lead tokens before it (see ``_FIGURE_LEAD``), so the
+    leftmost match from there is the leftmost from the cursor."""
     cursor = s
     while (d := _DIGIT.search(text, cursor, e)) is not None:
         lead = _FIGURE_LEAD.match(text, cursor, d.start())
