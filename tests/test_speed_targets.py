@@ -193,3 +193,22 @@ def test_the_lead_symbols_are_every_other_literal_of_the_comparators() -> None:
     cmp_src = regex.sub(r"\(\?i:[^()]*\)|\(\?P<\w+>|\(\?:|\(\?<=\\p\{L\}\)|\\s[+*]?|#[^\n]*|[()|?\s]", "",
                         src[src.index("(?P<cmp>"):src.index("(?P<n1>")])
     assert cmp_src and set(cmp_src) <= set(targets._FIGURE_LEAD_SYMBOLS), cmp_src
+
+
+# ── groups read by number ────────────────────────────────────────────────────────────────
+def test_figure_groups_read_by_number_are_the_groupdict() -> None:
+    found = 0
+    for t in [*(targets._Text.of(b, s).masked for b, s in _blocks()), *_EDGES]:
+        for m in targets.FIGURE.finditer(t):
+            assert dict(zip(targets._FIGURE_GROUPS, m.groups(), strict=True)) == m.groupdict(), t
+            assert [m.span(i) for i in (targets._N1, targets._N2, targets._FROM, targets._UNIT)] == [
+                m.span(k) for k in ("n1", "n2", "from", "unit")]
+            found += 1
+    assert found > 300
+
+
+@pytest.mark.parametrize("src", [r"(?P<a>x)(y)", r"(x)", r"(?P<a>x)(?:y)(z)"])
+def test_group_names_refuse_a_pattern_with_an_unnamed_group(src: str) -> None:
+    with pytest.raises(ValueError):
+        targets._group_names(regex.compile(src))
+    assert targets._group_names(regex.compile(r"(?P<b>x)(?P<a>y)")) == ("b", "a")
