@@ -212,3 +212,23 @@ def test_group_names_refuse_a_pattern_with_an_unnamed_group(src: str) -> None:
     with pytest.raises(ValueError):
         targets._group_names(regex.compile(src))
     assert targets._group_names(regex.compile(r"(?P<b>x)(?P<a>y)")) == ("b", "a")
+
+
+# ── the number masks searched from digit-run starts ──────────────────────────────────────
+def test_number_masks_guarded_by_their_first_digit_search_as_the_plain_part() -> None:
+    guarded = next(p for p in targets._MASK_SCAN.parts if scan.group_name(p.pattern) == "docno")
+    assert isinstance(guarded, regex.Pattern) and guarded.pattern.startswith(r"(?<!\d)(?=\d)")
+    plain = regex.compile(guarded.pattern[len(r"(?<!\d)(?=\d)"):], guarded.flags & ~(regex.U | regex.V0))
+    rnd = random.Random(11)
+    found = 0
+    for t in [*_norms(), "họp lúc 8h30, kết thúc 20 giờ 15 phút", "4.0 và 5G", "١٢/٢٠٢٤", "x2030 2030"]:
+        for pos in {0, rnd.randrange(len(t) + 1), len(t)}:
+            while True:
+                want = plain.search(t, pos, len(t))
+                got = guarded.search(t, pos, len(t))
+                assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup)), (t, pos)
+                if want is None:
+                    break
+                found += 1
+                pos = want.end()
+    assert found > 500

@@ -155,10 +155,19 @@ MASK = rx(
 _LABEL_PREFIX = rx(r"(?r)(?<![\p{L}])(?i:" + _LABEL_WORDS + r")\s+", _V)
 _SPACE_DIGIT = rx(r"(?<=\s)\d")
 # The masks that open with a number (after a lookbehind that rules out a digit before it) start
-# where a run of digits starts: tried there together, not each scanned over the whole text.
-_DIGIT_RUN = rx(r"(?<!\d)\d")
+# where a run of digits starts: searched there together, not each scanned over the whole text.
 _NUMBER_FIRST = {"docno", "date", "period", "year", "clock", "fraction", "version"}
-# The month and the year after a time word are found the same way: from the number after a space
+
+
+def _digit_led(part: regex.Pattern[str]) -> regex.Pattern[str]:
+    """``part`` (the number masks as one alternation) guarded by what each of them opens with: a
+    digit (``\\d``) with no digit before it. The guard changes no match; the engine then skips to
+    the digit-run starts by itself, faster than finding them by a pattern of their own and trying
+    ``part`` at each from Python (``AnchoredPart``: 1.2 ms against 0.8 ms on the seed's paragraphs)."""
+    return rx(r"(?<!\d)(?=\d)(?:" + part.pattern + ")", part.flags & ~(regex.U | regex.V0))
+
+
+# The month and the year after a time word are found as the labels are: from the number after a space
 # ('tháng 6', 'năm 2030'; for the year only a 19xx/20xx one) back to the word before it.
 _MONTH_PREFIX = rx(r"(?r)(?<![\p{L}])(?i:tháng|quý)\s+")
 _YEARWORD_PREFIX = rx(r"(?r)(?<![\p{L}])(?i:năm|tầm\s+nhìn|giai\s+đoạn|thời\s+kỳ|niên\s+độ)\s+")
@@ -167,7 +176,7 @@ _MASK_SCAN = (Alternation(MASK)
               .with_finder({"label"}, lambda part: AnchoredPart(part, _SPACE_DIGIT, _LABEL_PREFIX))
               .with_finder({"month"}, lambda part: AnchoredPart(part, _SPACE_DIGIT, _MONTH_PREFIX))
               .with_finder({"yearword"}, lambda part: AnchoredPart(part, _SPACE_YEAR, _YEARWORD_PREFIX))
-              .with_finder(_NUMBER_FIRST, lambda part: AnchoredPart(part, _DIGIT_RUN)))
+              .with_finder(_NUMBER_FIRST, _digit_led))
 # Words the worded masks cannot match without: a paragraph lacking them skips those alternatives.
 _MASK_GATE = WordGate(_MASK_SCAN, {
     "so": ("số",), "ngay": ("ngày",), "month": ("tháng|quý",), "yearword": ("năm|tầm|giai|thời|niên",),
