@@ -215,8 +215,8 @@ FIGURE = rx(
 # the run), longest first (should one word end another): each letter run of a real lead is eaten whole,
 # as a longer word would take the non-letter before it.
 _FIGURE_LEAD_WORDS = sorted(
-    {w for g in regex.findall(r"\(\?i:([^()]*)\)", FIGURE.pattern[:FIGURE.pattern.index("(?P<n1>")])
-     for w in regex.findall(r"\p{L}+", g.replace(r"\s", " "))},
+    {w for g in rx(r"\(\?i:([^()]*)\)").findall(FIGURE.pattern[:FIGURE.pattern.index("(?P<n1>")])
+     for w in rx(r"\p{L}+").findall(g.replace(r"\s", " "))},
     key=lambda w: (-len(w), w))
 _FIGURE_LEAD_SYMBOLS = "≥≤<>=~"
 _FIGURE_LEAD = rx(rf"(?r)(?:(?i:{'|'.join(_FIGURE_LEAD_WORDS)})|\s|[{_FIGURE_LEAD_SYMBOLS}])*")
