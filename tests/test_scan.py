@@ -209,7 +209,7 @@ def test_subset_of_a_pattern_scanned_whole_stays_whole() -> None:
 
 
 def test_number_first_masks_start_where_a_run_of_digits_starts() -> None:
-    """targets tries these MASK alternatives only at digit-run starts (``_DIGIT_RUN``)."""
+    """targets tries these MASK alternatives only at digit-run starts (``_digit_led``)."""
     from khparse.targets import _NUMBER_FIRST
 
     parts = {group_name(p): regex.compile(p, MASK.flags & ~(regex.U | regex.V0))

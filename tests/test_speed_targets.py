@@ -171,3 +171,64 @@ def test_targets_of_every_paragraph_are_those_of_the_plain_forms(monkeypatch: py
     slow = [targets._targets_in_block(b, s, "x", 2030) for b, s in cases]
     assert fast == slow
     assert sum(map(len, fast)) > 300
+
+
+# ── the lead of a figure read back from its number ───────────────────────────────────────
+def test_the_lead_before_every_real_figure_is_read_back_whole() -> None:
+    """What ``_figure_matches`` relies on: from a figure's number back to its start, every token
+    is one ``_FIGURE_LEAD`` eats (bounded by the figure's start, it reaches that start)."""
+    found = 0
+    for t in [*(targets._Text.of(b, s).masked for b, s in _blocks()), *_EDGES,
+              "không nhiều hơn ở mức từ 5%", "≥từ 5%", "TỐI THIỂU5%", "Ít Hơn  đạt 3 lần"]:
+        for m in targets.FIGURE.finditer(t):
+            lead = targets._FIGURE_LEAD.match(t, m.start(), m.start("n1"))
+            assert lead is not None and lead.start() == m.start(), (t, m.span())
+            found += m.start() < m.start("n1")
+    assert found > 100
+
+
+def test_the_lead_symbols_are_every_other_literal_of_the_comparators() -> None:
+    """The comparators outside the case-insensitive word groups are symbols: ``≥``, ``>=``, …"""
+    src = targets.FIGURE.pattern
+    cmp_src = regex.sub(r"\(\?i:[^()]*\)|\(\?P<\w+>|\(\?:|\(\?<=\\p\{L\}\)|\\s[+*]?|#[^\n]*|[()|?\s]", "",
+                        src[src.index("(?P<cmp>"):src.index("(?P<n1>")])
+    assert cmp_src and set(cmp_src) <= set(targets._FIGURE_LEAD_SYMBOLS), cmp_src
+
+
+# ── groups read by number ────────────────────────────────────────────────────────────────
+def test_figure_groups_read_by_number_are_the_groupdict() -> None:
+    found = 0
+    for t in [*(targets._Text.of(b, s).masked for b, s in _blocks()), *_EDGES]:
+        for m in targets.FIGURE.finditer(t):
+            assert dict(zip(targets._FIGURE_GROUPS, m.groups(), strict=True)) == m.groupdict(), t
+            assert [m.span(i) for i in (targets._N1, targets._N2, targets._FROM, targets._UNIT)] == [
+                m.span(k) for k in ("n1", "n2", "from", "unit")]
+            found += 1
+    assert found > 300
+
+
+@pytest.mark.parametrize("src", [r"(?P<a>x)(y)", r"(x)", r"(?P<a>x)(?:y)(z)"])
+def test_group_names_refuse_a_pattern_with_an_unnamed_group(src: str) -> None:
+    with pytest.raises(ValueError):
+        targets._group_names(regex.compile(src))
+    assert targets._group_names(regex.compile(r"(?P<b>x)(?P<a>y)")) == ("b", "a")
+
+
+# ── the number masks searched from digit-run starts ──────────────────────────────────────
+def test_number_masks_guarded_by_their_first_digit_search_as_the_plain_part() -> None:
+    guarded = next(p for p in targets._MASK_SCAN.parts if scan.group_name(p.pattern) == "docno")
+    assert isinstance(guarded, regex.Pattern) and guarded.pattern.startswith(r"(?<!\d)(?=\d)")
+    plain = regex.compile(guarded.pattern[len(r"(?<!\d)(?=\d)"):], guarded.flags & ~(regex.U | regex.V0))
+    rnd = random.Random(11)
+    found = 0
+    for t in [*_norms(), "họp lúc 8h30, kết thúc 20 giờ 15 phút", "4.0 và 5G", "١٢/٢٠٢٤", "x2030 2030"]:
+        for pos in {0, rnd.randrange(len(t) + 1), len(t)}:
+            while True:
+                want = plain.search(t, pos, len(t))
+                got = guarded.search(t, pos, len(t))
+                assert (got and (got.span(), got.lastgroup)) == (want and (want.span(), want.lastgroup)), (t, pos)
+                if want is None:
+                    break
+                found += 1
+                pos = want.end()
+    assert found > 500

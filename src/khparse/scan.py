@@ -197,9 +197,8 @@ class AnchoredPart:
     the text, while what it needs most, a digit after a space, is rare and found at once. Here
     each ``anchor`` match (in order) is a candidate; ``prefix``, a reverse (``(?r)``) pattern,
     matches backwards from it to where the alternative would start, and ``part`` confirms there.
-    Without ``prefix`` the part starts at its anchor: MASK's numbers all start where a run of
-    digits starts, so seven alternatives are tried at the few run starts instead of scanning
-    the text seven times.
+    Without ``prefix`` the part starts at its anchor. (Where the anchor is one character the part
+    opens with, a lookahead guard in the part itself is faster: ``targets._digit_led``.)
 
     Exact (the same starts as ``part.search``) when: every match of ``part`` has exactly one
     anchor point, reached from its start by ``prefix``; ``prefix`` reaches the leftmost such
