@@ -10,8 +10,6 @@ own anchor.
 from __future__ import annotations
 
 import datetime
-import operator
-import string
 from itertools import compress, count, pairwise
 
 import regex
@@ -323,56 +321,6 @@ def _most_common(counts: dict[tuple[str, str], dict[tuple[str, str], int]]) -> d
     return {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in counts.items()}
 
 
-# Parts the joined block texts: a token of its own holding no word, so no pair spans two blocks.
-_SEP = "\x00"
-# Characters that are never part of a word (no letter, no mark): ``str.strip`` takes them off the
-# ends of a token before the engine is asked (tests/test_speed_header.py checks each).
-_NOT_WORD = string.punctuation + string.digits + "“”‘’–—…•·°%"
-
-
-def _body_words(texts: list[str]) -> tuple[list[str], list[str]] | None:
-    """The words of all ``texts`` in one list (each text's words, then ``_SEP``), and their
-    lower-case forms; None when the shortcut's proof does not hold.
-
-    ``_WORD.findall`` per text costs most of the metadata; ``str.split`` and ``str.lower`` of the
-    joined texts cost a fraction. Exact because: whitespace is never a letter or mark, so words
-    never span tokens; ``str.isalpha()`` implies "all \\p{L}", so an all-letter token is one word
-    (other tokens ask the engine); and without "İ" (the one character whose lower case is longer)
-    and "Σ" (the one whose lower case depends on its neighbours), lowering the whole text lowers
-    each character alone and keeps its class, so the lowered text splits into the lowered tokens."""
-    joined = f" {_SEP} ".join(texts)
-    low = joined.lower()
-    if len(low) != len(joined) or "Σ" in joined or joined.count(_SEP) != len(texts) - 1:
-        return None
-    otoks, ltoks = joined.split(), low.split()
-    if len(otoks) != len(ltoks):
-        return None
-    # The tokens that are not all letters: mostly one word with punctuation or digits at its ends,
-    # put in place; a separator stays; the rest (no word, several words) spliced in after.
-    spliced: list[tuple[int, list[str]]] = []
-    for i in compress(count(), map(operator.not_, map(str.isalpha, ltoks))):
-        s = otoks[i].strip(_NOT_WORD)
-        if s.isalpha():
-            otoks[i] = s
-            ltoks[i] = s.lower()
-        elif s != _SEP:
-            spliced.append((i, _WORD.findall(s)))  # no word, or several
-    if not spliced:
-        return otoks, ltoks
-    words: list[str] = []
-    lows: list[str] = []
-    last = 0
-    for i, ws in spliced:
-        words += otoks[last:i]
-        words += ws
-        lows += ltoks[last:i]
-        lows += map(str.lower, ws)
-        last = i + 1
-    words += otoks[last:]
-    lows += ltoks[last:]
-    return words, lows
-
-
 # The flat text of ``_flat_words``: its words joined by ``_GAP``, blocks parted by a ``_BLOCK`` word.
 # Both are letters without case (Lo: neither cased nor case-ignorable), so a word's lower case in
 # the flat text is its lower case alone (Σ looks only as far as the next non-case-ignorable character).
@@ -431,24 +379,18 @@ def _bigram_cases(sk: Skeleton, wanted: set[tuple[str, str]]) -> dict[tuple[str,
     "Ban Chấp hành", "Sở Công Thương", "Tổ quốc". A pair only ever speaks for its second word,
     which is never sentence-initial; words in capitals (headings) say nothing.
 
-    Only the ``wanted`` pairs (those of the few strings to recase, words of ``_WORD``, so never
-    ``_SEP``) are counted: counting every pair of the body cost more than the rest of the
-    metadata. Equal to ``_bigram_cases_plain`` (as a dict: ``recase`` only looks pairs up): a
-    ``str.find`` per wanted pair in the flat text of ``_flat_words`` (the wanted are few), else the
-    words of ``_body_words``."""
+    Only the ``wanted`` pairs (those of the few strings to recase) are counted: counting every pair
+    of the body cost more than the rest of the metadata. Equal to ``_bigram_cases_plain`` (as a
+    dict: ``recase`` only looks pairs up): a ``str.find`` per wanted pair in the flat text of
+    ``_flat_words`` (the wanted are few); the plain form where that text cannot be made (never on
+    the corpus's 37 documents)."""
     if not wanted:
         return {}
     texts = [b.text for b in _body_blocks(sk)]
     flat = _flat_words(texts)
-    if flat is not None:
-        return _most_common(_count_needles(*flat, wanted))
-    found = _body_words(texts)
-    if found is None:
+    if flat is None:
         return _bigram_cases_plain(sk, wanted)
-    words, lows = found
-    counts: dict[tuple[str, str], dict[tuple[str, str], int]] = {}
-    _count_pairs(words, lows, wanted, counts)
-    return _most_common(counts)
+    return _most_common(_count_needles(*flat, wanted))
 
 
 def recase(text: str | None, cases: dict[tuple[str, str], tuple[str, str]]) -> str | None:
