@@ -81,7 +81,7 @@ def _syllables_plain(t: str) -> tuple[int, int]:
 def _vi_share_plain(t: str) -> float:
     good = bad = 0
     for ch in unicodedata.normalize("NFC", t).lower():
-        if ch in text._VI_LETTERS:
+        if ch in text.VI_LETTERS:
             good += 1
         elif ch.isalpha() or unicodedata.combining(ch):
             bad += 1

@@ -82,16 +82,15 @@ def needs_ocr(page_texts: Sequence[str]) -> list[int]:
     out: list[int] = []
     for k, text in enumerate(page_texts, start=1):
         kept = "\n".join(ln for ln in text.splitlines() if not _is_stamp(ln))
-        if unicodedata.is_normalized("NFC", kept):  # pdfium's text, nearly always
+        if unicodedata.is_normalized("NFC", kept):  # pdfium's text, nearly always: C scans
             letters, good, foreign = letter_counts(kept)
-            unusable = (letters < _MIN_LETTERS or bad_share(kept) > 0.01
-                        or (good / (good + foreign) if good + foreign else 0.0) < _MIN_VI_SHARE)
+            vi_share = good / (good + foreign) if good + foreign else 0.0
+            bad = bad_share(kept)
         else:
             counts = Counter(kept)  # one count of the page serves all three tests
             letters = sum(n for ch, n in counts.items() if ch.isalpha())
-            unusable = (letters < _MIN_LETTERS or bad_share(kept, counts) > 0.01
-                        or vietnamese_share(kept, counts) < _MIN_VI_SHARE)
-        if unusable:
+            vi_share, bad = vietnamese_share(kept, counts), bad_share(kept, counts)
+        if letters < _MIN_LETTERS or bad > 0.01 or vi_share < _MIN_VI_SHARE:
             out.append(k)
     return out
 

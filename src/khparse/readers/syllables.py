@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from ..grammar_cache import rx
 from ..words import split_words
+from .text import VI_LETTERS
 
 # Tone marks as combining characters (NFD): sắc, huyền, hỏi, ngã, nặng.
 TONES = {"\u0301": "sac", "\u0300": "huyen", "\u0309": "hoi", "\u0303": "nga", "\u0323": "nang"}
@@ -53,17 +54,10 @@ _ACRONYM = rx(r"[A-ZĐ]{1,8}")
 
 
 def _letter_parts() -> dict[str, tuple[str, str]]:
-    """Each lower-case letter of the alphabet (precomposed) -> (its letter without tone, tone):
-    what ``is_syllable``'s NFD split gives for it, worked out by that same split."""
-    letters = set("abcdefghijklmnopqrstuvwxyzđ")
-    for b in "aeiouy":
-        for q in ("", "\u0302", "\u0306", "\u031b"):
-            for t in ("", *TONES):
-                c = unicodedata.normalize("NFC", b + q + t)
-                if len(c) == 1:
-                    letters.add(c)
+    """Each lower-case letter of the alphabet (``text.VI_LETTERS``, precomposed) -> (its letter
+    without tone, tone): what ``is_syllable``'s NFD split gives for it, worked out by that split."""
     parts = {}
-    for c in letters:
+    for c in VI_LETTERS:
         nfd = unicodedata.normalize("NFD", c)
         tones = [m for m in nfd if m in TONES]
         base = unicodedata.normalize("NFC", "".join(m for m in nfd if m not in TONES))

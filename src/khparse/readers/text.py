@@ -20,7 +20,7 @@ from ..source import Line, new_line, new_lines
 _VI_EXTRA = set(
     "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
 )
-_VI_LETTERS = _VI_EXTRA | set("abcdefghijklmnopqrstuvwxyz")
+VI_LETTERS = frozenset(_VI_EXTRA | set("abcdefghijklmnopqrstuvwxyz"))
 # The non-ASCII letters of that alphabet in either case (each lower-cases to one letter of it), and
 # the characters that are neither those nor ASCII (``letter_counts`` judges only these one by one).
 _VI_NON_ASCII = sorted(_VI_EXTRA | {c.upper() for c in _VI_EXTRA if len(c.upper()) == 1 and c.upper().lower() == c})
@@ -116,15 +116,22 @@ def vietnamese_share(text: str, counts: Mapping[str, int] | None = None) -> floa
         counts = counts if counts is not None else Counter(text)
     else:
         counts = Counter(unicodedata.normalize("NFC", text))
+    good, bad = _judge_letters(counts)
+    total = good + bad
+    return good / total if total else 0.0
+
+
+def _judge_letters(counts: Mapping[str, int]) -> tuple[int, int]:
+    """(Vietnamese letters, foreign letters and marks) among the characters counted in ``counts``,
+    each distinct character judged once."""
     good = bad = 0
-    for ch, n in counts.items():  # each distinct character judged once
+    for ch, n in counts.items():
         for low in ch.lower():
-            if low in _VI_LETTERS:
+            if low in VI_LETTERS:
                 good += n
             elif low.isalpha() or unicodedata.combining(low):
                 bad += n
-    total = good + bad
-    return good / total if total else 0.0
+    return good, bad
 
 
 def letter_counts(text: str) -> tuple[int, int, int]:
@@ -142,16 +149,9 @@ def letter_counts(text: str) -> tuple[int, int, int]:
     n_ascii = len(data) - len(data.translate(None, _ASCII_BYTES))
     others = _NOT_ASCII_OR_VI.findall(text)
     letters = len(data) - len(data.translate(None, _ASCII_LETTER_BYTES)) + len(text) - n_ascii - len(others)
-    good, bad = letters, 0
-    for ch, n in Counter(others).items():
-        if ch.isalpha():
-            letters += n
-        for low in ch.lower():
-            if low in _VI_LETTERS:
-                good += n
-            elif low.isalpha() or unicodedata.combining(low):
-                bad += n
-    return letters, good, bad
+    counts = Counter(others)
+    good, bad = _judge_letters(counts)
+    return letters + sum(n for ch, n in counts.items() if ch.isalpha()), letters + good, bad
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
