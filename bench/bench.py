@@ -12,13 +12,19 @@ warm-up, then ``--runs`` timed runs; median and min–max are reported:
   same with a fresh sandbox child per call (a one-off call). Timing runs alternate case and
   reference in the same process, so the ratio is immune to the noise of a shared machine;
 - ``text-seed``: ``pipeline.extract`` of the 42 KB text seed (read → parse → model) in MB/s;
-- ``docx-largest``: ``extract`` + JSON of the largest .docx in ../shared/corpus;
+- ``docx-largest``: ``extract`` + JSON of the largest .docx in ../shared/corpus; these two alternate
+  with the 12-page raw text in the same process, which gives the machine's speed at that moment;
 - ``startup-version`` / ``startup-extract``: the whole ``khparse`` process (wall), with the
   bytecode cache that an installed package has (``PYTHONPYCACHEPREFIX`` under bench/work, because
   this environment sets PYTHONDONTWRITEBYTECODE) and the compiled-grammar cache
   (``khparse.grammar_cache``, ``KHPARSE_CACHE_DIR`` under bench/work), both written by the warm-up;
   ``startup-extract-cold`` (not a goal) is the extract without the grammar cache, as the first run
   after an install or upgrade pays it.
+
+Goals in seconds and MB/s (3, 4, 5) are judged at the speed of the machine the issue measured on
+(pypdfium2 raw text 1.8 ms a page on the 12-page plan): a case's time × 21.6 ms / the raw text's
+time in the same run. The figure on this machine as it is at the moment is printed and written
+beside each (``on_this_machine``): this shared VM's speed swings ~2.5× from hour to hour.
 
 The 120-page input is the 12-page plan ×10, built with qpdf (pypdf if qpdf is missing) into
 bench/work/. Then the batch benchmark (bench/bench_batch.py) runs, unless ``--no-batch``.
@@ -57,6 +63,12 @@ GOAL_MBPS = 2.0  # text seed
 GOAL_VERSION_S = 0.3
 GOAL_EXTRACT_S = 0.8
 GOAL_DOCX_S = 0.5
+# The goals in seconds and MB/s were set on the issue's machine, where pypdfium2's raw text of the
+# 12-page plan took 1.8 ms a page (its table). Those goals are judged at that machine's speed: the
+# case's time × ISSUE_RAW12_S / the raw text's time in the same run (the brief: figures as ratios
+# against a reference run on the same machine in the same run). The figure on this machine as it
+# is at the moment is printed beside it.
+ISSUE_RAW12_S = 12 * 0.0018
 
 
 def largest_docx() -> Path | None:
@@ -128,11 +140,11 @@ def _case(name: str) -> tuple[Callable[[], object], Callable[[], object] | None]
     if name == "pdf120-extract":
         return _extract_json(PDF120), _raw_text(PDF120)
     if name == "text-seed":
-        return _extract(SEED), None
+        return _extract(SEED), _raw_text(PDF12)
     if name == "docx-largest":
         doc = largest_docx()
         assert doc is not None
-        return _extract_json(doc), None
+        return _extract_json(doc), _raw_text(PDF12)
     raise SystemExit(f"unknown case {name}")
 
 
@@ -250,19 +262,33 @@ def run_all(runs: int) -> dict[str, Any]:
     # not a goal: the same without the grammar cache (the first run after installing or upgrading)
     rows["startup-extract-cold"] = {**_stats((w := wall(["extract", str(SEED)], runs, grammar_cache=False))["times"]),
                                     "runs": runs, "peak_rss_mb": round(w["peak_rss_mb"], 1)}
+    # the reference again after the whole-process cases, for them: the machine's speed then
+    raw_late = in_child("pdf12-raw", runs, with_ref=False)["times"]
+    raw_startup = statistics.median(raw_late)
 
     seed_mb = SEED.stat().st_size / 1e6
-    p12, p120 = rows["pdf12-extract"], rows["pdf120-extract"]
-    goals = [
-        ("1 pdf12 extract / raw text", p12["median_s"] / p12["ref_median_s"], "<=", GOAL_PDF_RATIO),
-        ("2 pdf120 / pdf12 extract", p120["median_s"] / p12["median_s"], "<=", GOAL_LINEAR),
-        ("2 pdf120 peak RSS MB", p120["peak_rss_mb"], "<=", GOAL_RSS_MB),
-        ("3 text seed MB/s", seed_mb / rows["text-seed"]["median_s"], ">=", GOAL_MBPS),
-        ("4 khparse --version s", rows["startup-version"]["median_s"], "<=", GOAL_VERSION_S),
-        ("4 khparse extract seed s", rows["startup-extract"]["median_s"], "<=", GOAL_EXTRACT_S),
-        ("5 largest docx extract s", rows["docx-largest"]["median_s"], "<=", GOAL_DOCX_S),
+    p12, p120, seed, docx = rows["pdf12-extract"], rows["pdf120-extract"], rows["text-seed"], rows["docx-largest"]
+
+    def at_issue_speed(seconds: float, raw12_s: float) -> float:
+        """``seconds`` on the issue's machine: scaled by its raw text time over this run's."""
+        return seconds * ISSUE_RAW12_S / raw12_s
+
+    # (goal, value judged, op, limit, the figure on this machine as it is now or None)
+    goals: list[tuple[str, float, str, float, float | None]] = [
+        ("1 pdf12 extract / raw text", p12["median_s"] / p12["ref_median_s"], "<=", GOAL_PDF_RATIO, None),
+        ("2 pdf120 / pdf12 extract", p120["median_s"] / p12["median_s"], "<=", GOAL_LINEAR, None),
+        ("2 pdf120 peak RSS MB", p120["peak_rss_mb"], "<=", GOAL_RSS_MB, None),
+        ("3 text seed MB/s", seed_mb / at_issue_speed(seed["median_s"], seed["ref_median_s"]), ">=", GOAL_MBPS,
+         seed_mb / seed["median_s"]),
+        ("4 khparse --version s", at_issue_speed(rows["startup-version"]["median_s"], raw_startup), "<=",
+         GOAL_VERSION_S, rows["startup-version"]["median_s"]),
+        ("4 khparse extract seed s", at_issue_speed(rows["startup-extract"]["median_s"], raw_startup), "<=",
+         GOAL_EXTRACT_S, rows["startup-extract"]["median_s"]),
+        ("5 largest docx extract s", at_issue_speed(docx["median_s"], docx["ref_median_s"]), "<=", GOAL_DOCX_S,
+         docx["median_s"]),
     ]
-    # ratio column: PDFs against pypdfium2 raw text of the same file, others against the seed parse
+    # ratio column: each case against the raw text timed beside it (PDFs: of the same file; the
+    # text seed and the DOCX: of the 12-page plan), else against the seed parse
     for name, row in rows.items():
         if "ref_median_s" in row:
             row["ratio"] = row["median_s"] / row["ref_median_s"]
@@ -271,13 +297,17 @@ def run_all(runs: int) -> dict[str, Any]:
         else:
             row["ratio"] = row["median_s"] / rows["text-seed"]["median_s"]
     rows["text-seed"]["mb_per_s"] = seed_mb / rows["text-seed"]["median_s"]
+    speed = {"issue_raw12_s": ISSUE_RAW12_S, "raw12_s": rows["pdf12-raw"]["median_s"], "raw12_late_s": raw_startup,
+             "seed_ref_raw12_s": seed["ref_median_s"]}
     return {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "inputs": {"pdf12": str(PDF12.name), "pdf120": "kh-30-bacgiang.pdf x10", "seed": SEED.name,
                    "seed_bytes": SEED.stat().st_size, "docx": (d.name if (d := largest_docx()) else None)},
+        "speed": speed,
         "cases": rows,
         "goals": [{"goal": g, "value": round(v, 3), "op": op, "limit": lim,
-                   "ok": bool(v <= lim if op == "<=" else v >= lim)} for g, v, op, lim in goals],
+                   **({} if here is None else {"on_this_machine": round(here, 3)}),
+                   "ok": bool(v <= lim if op == "<=" else v >= lim)} for g, v, op, lim, here in goals],
     }
 
 
@@ -286,14 +316,19 @@ def print_table(res: dict[str, Any]) -> None:
     print(f"khparse benchmark — {m['cpus']} CPUs, Python {m['python']}")
     print(f"{'case':20} {'median':>9} {'min–max':>19} {'peak RSS':>9} {'ratio':>7}  reference")
     for name, r in res["cases"].items():
-        ref = ("pypdfium2 raw text" if "ref_median_s" in r else "—" if name.endswith("-raw")
-               else "text-seed parse")
+        ref = ("—" if name.endswith("-raw") else "text-seed parse" if "ref_median_s" not in r
+               else "pypdfium2 raw text" if name.startswith("pdf") else "raw text of pdf12")
         extra = f"  ({r['mb_per_s']:.2f} MB/s)" if "mb_per_s" in r else ""
         print(f"{name:20} {r['median_s'] * 1000:7.1f}ms {r['min_s'] * 1000:8.1f}–{r['max_s'] * 1000:7.1f}ms "
               f"{r['peak_rss_mb']:7.1f}MB {r['ratio']:6.2f}×  {ref}{extra}")
-    print()
+    sp = res["speed"]
+    print(f"\nmachine speed: raw text of pdf12 {sp['raw12_s'] * 1000:.1f} ms in this run "
+          f"({sp['raw12_late_s'] * 1000:.1f} ms after the start-up cases), "
+          f"{sp['issue_raw12_s'] * 1000:.1f} ms on the issue's machine; goals in seconds and MB/s are judged "
+          "at the issue's machine's speed, this machine's figure beside them")
     for g in res["goals"]:
-        print(f"{'PASS' if g['ok'] else 'FAIL'}  goal {g['goal']:28} {g['value']:8.3f} {g['op']} {g['limit']}")
+        here = f"   (here: {g['on_this_machine']:.3f})" if "on_this_machine" in g else ""
+        print(f"{'PASS' if g['ok'] else 'FAIL'}  goal {g['goal']:28} {g['value']:8.3f} {g['op']} {g['limit']}{here}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -455,6 +455,8 @@ def build_skeleton(doc: SourceDoc) -> Skeleton:
 def _place_tables(sk: Skeleton) -> None:
     """Give each table the section it is printed in; an appendix task table's Roman group
     rows become sections of their own ("PL.I", "PL.II")."""
+    if not sk.tables:
+        return
     starts = sorted(((n.head.lines[0].line, k, n) for k, n in enumerate(sk.nodes())), key=lambda x: (x[0], x[1]))
     for k, t in enumerate(sk.tables):
         owner = None
