@@ -190,12 +190,14 @@ def test_anchored_part_finds_the_starts_of_the_part_itself() -> None:
 
 
 def test_label_words_are_no_suffix_of_each_other() -> None:
-    """``targets._LABEL_PREFIX`` reads labels backwards from their digit and takes the first
-    word that fits: a word that is the last word of a longer one ('độ' of 'mức độ') would start
-    the label too late."""
-    from khparse.targets import _LABEL_WORDS
+    """``targets._MONTH_OR_LABEL_PREFIX`` reads labels and months backwards from their digit and
+    takes the first word that fits: a word that is the last word of a longer one ('độ' of 'mức
+    độ') would start the label too late."""
+    from khparse.targets import _LABEL_WORDS, _MONTH_OR_LABEL_PREFIX
 
     words = [tuple(w.split(r"\s+")) for w in regex.sub(r"\s", "", _LABEL_WORDS).split("|")]
+    assert "tháng|quý|" + _LABEL_WORDS in _MONTH_OR_LABEL_PREFIX.pattern
+    words += [("tháng",), ("quý",)]
     assert len(words) > 30
     for w in words:
         for v in words:

@@ -232,3 +232,57 @@ def test_number_masks_guarded_by_their_first_digit_search_as_the_plain_part() ->
                 found += 1
                 pos = want.end()
     assert found > 500
+
+
+# ── every paragraph of a document masked at once ─────────────────────────────────────────
+def test_mask_source_has_nothing_that_matches_a_nul() -> None:
+    """``_Text.of_all`` joins the texts by NULs: no MASK construct may match one (a dot outside a
+    class, a negated class or escape) or see a NUL unlike a text's end (anchors, word boundaries)."""
+    src = regex.sub(r"#[^\n]*", "", targets.MASK.pattern)  # verbose comments
+    src = regex.sub(r"\[(?:\\.|[^\]\\])*\]", "[]", src)  # classes (none negated: checked below)
+    assert "[^" not in targets.MASK.pattern
+    for tok in (r"\W", r"\S", r"\D", r"\P", r"\b", r"\B", r"\X", r"\N", r"\G", r"\Z", r"\A", "^", "$"):
+        assert tok not in src, tok
+    assert not regex.search(r"(?<!\\)\.", src)
+
+
+def _of_all_cases() -> list[tuple[Block, int]]:
+    edges = [(Block.single(t, Line(t, 1, 1, "text")), 0) for t in _EDGES]
+    return [*_blocks(), *edges]
+
+
+def test_every_paragraph_masked_at_once_is_masked_as_alone() -> None:
+    cases = _of_all_cases()
+    rnd = random.Random(11)
+    for size in (len(cases), 1, 2, 7, 40):  # the whole corpus at once, and runs of neighbours
+        at = rnd.randrange(max(1, len(cases) - size))
+        run = cases[at:at + size] if size < len(cases) else cases
+        got = targets._Text.of_all(list(run))
+        for (block, start), tx in zip(run, got, strict=True):
+            if targets._DIGIT.search(block.text) is None:
+                assert tx is None, block.text
+                continue
+            assert tx is not None
+            alone = targets._Text.of(block, start)
+            assert (tx.norm, list(tx.back), tx.masked) == (alone.norm, list(alone.back), alone.masked), block.text
+
+
+def test_a_text_with_a_nul_of_its_own_is_masked_alone() -> None:
+    texts = ["năm 2030\x00đạt 90%", "Số 30/KH-UBND", "không có số"]
+    pairs = [(Block.single(t, Line(t, 1, 1, "text")), 0) for t in texts]
+    got = targets._Text.of_all(pairs)
+    assert got[2] is None
+    for (block, start), tx in zip(pairs[:2], got[:2], strict=True):
+        assert tx is not None and tx.masked == targets._Text.of(block, start).masked
+
+
+def test_texts_with_a_digit_are_found_in_one_pass() -> None:
+    texts = [b.text for b, _ in _of_all_cases() if "\x00" not in b.text]
+    want = {k for k, t in enumerate(texts) if targets._DIGIT.search(t)}
+    assert targets._texts_with(targets._DIGIT, texts) == want
+    assert 100 < len(want) < len(texts)
+
+
+def test_hiding_digits_by_the_table_is_hiding_each_digit() -> None:
+    for t in ["m² 2,35%", "٣٤ và 12", "①²³", "không số", ""]:
+        assert targets._hide_digits(t) == "".join("\x00" if c.isdigit() else c for c in t)

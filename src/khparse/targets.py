@@ -37,10 +37,12 @@ header and closing are never read.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 
@@ -111,7 +113,7 @@ UNIT_PATTERN = rf"""
 
 # ── masks: numbers that are never quantities ───────────────────────────────────────────────
 # Words a label number follows: 'mức độ 2', 'khoản 3 Điều 14', 'giai đoạn 1', 'Biểu 01', 'tiêu chí 5'.
-# (No word is the last word of a longer one: ``_LABEL_PREFIX`` relies on it, a test holds it.)
+# (No word is the last word of a longer one: ``_MONTH_OR_LABEL_PREFIX`` relies on it, a test holds it.)
 _LABEL_WORDS = r"""mức\s+độ|cấp\s+độ|điều|khoản|điểm|mục|chương|phần|phụ\s+lục|biểu|mẫu|bước
                  |giai\s+đoạn|đợt|kỳ|khóa|khoá|nhóm|loại|hạng|quốc\s+lộ|tỉnh\s+lộ|lô|tầng|top|bảng
                  |hình|tiêu\s+chí|phiên\s+bản|version|tổ|khu\s+phố|ấp|xóm|cấp"""
@@ -152,7 +154,6 @@ MASK = rx(
 # MASK scanned one alternative at a time: same spans, 7x faster on the seed (see scan.py).
 # The label words are tried at every position by the engine, but a label needs a digit after a
 # space: its matches are found from those digits backwards (``scan.AnchoredPart``).
-_LABEL_PREFIX = rx(r"(?r)(?<![\p{L}])(?i:" + _LABEL_WORDS + r")\s+", _V)
 _SPACE_DIGIT = rx(r"(?<=\s)\d")
 # The masks that open with a number (after a lookbehind that rules out a digit before it) start
 # where a run of digits starts: searched there together, not each scanned over the whole text.
@@ -168,18 +169,19 @@ def _digit_led(part: regex.Pattern[str]) -> regex.Pattern[str]:
 
 
 # The month and the year after a time word are found as the labels are: from the number after a space
-# ('tháng 6', 'năm 2030'; for the year only a 19xx/20xx one) back to the word before it.
-_MONTH_PREFIX = rx(r"(?r)(?<![\p{L}])(?i:tháng|quý)\s+")
+# ('tháng 6', 'năm 2030'; for the year only a 19xx/20xx one) back to the word before it. The month
+# and the labels share their anchor, so they are found by one search (a month word is no label
+# word and neither ends the other: a start has one of them at most, and the prefix reaches it).
+_MONTH_OR_LABEL_PREFIX = rx(r"(?r)(?<![\p{L}])(?i:tháng|quý|" + _LABEL_WORDS + r")\s+", _V)
 _YEARWORD_PREFIX = rx(r"(?r)(?<![\p{L}])(?i:năm|tầm\s+nhìn|giai\s+đoạn|thời\s+kỳ|niên\s+độ)\s+")
 _SPACE_YEAR = rx(r"(?<=\s)(?:19|20)\d{2}(?!\d)")
 _MASK_SCAN = (Alternation(MASK)
-              .with_finder({"label"}, lambda part: AnchoredPart(part, _SPACE_DIGIT, _LABEL_PREFIX))
-              .with_finder({"month"}, lambda part: AnchoredPart(part, _SPACE_DIGIT, _MONTH_PREFIX))
+              .with_finder({"month", "label"}, lambda part: AnchoredPart(part, _SPACE_DIGIT, _MONTH_OR_LABEL_PREFIX))
               .with_finder({"yearword"}, lambda part: AnchoredPart(part, _SPACE_YEAR, _YEARWORD_PREFIX))
               .with_finder(_NUMBER_FIRST, _digit_led))
 # Words the worded masks cannot match without: a paragraph lacking them skips those alternatives.
 _MASK_GATE = WordGate(_MASK_SCAN, {
-    "so": ("số",), "ngay": ("ngày",), "month": ("tháng|quý",), "yearword": ("năm|tầm|giai|thời|niên",),
+    "so": ("số",), "ngay": ("ngày",), "yearword": ("năm|tầm|giai|thời|niên",),
     "ordinal": ("thứ",), "agerange": ("từ", "tuổi"),
 })
 # Every figure has a digit: a sentence without one (after masking) is not scanned for figures.
@@ -361,20 +363,41 @@ class _Text:
     masked: str
 
     @classmethod
-    def of(cls, block: Block, start: int = 0) -> _Text:
+    def of(cls, block: Block, start: int = 0, has_digit: bool = False) -> _Text:
+        """``has_digit``: the caller found a ``\\d`` in the text, so the digit check is not repeated."""
         norm, back = nfc_with_offsets(block.text)
-        if not any(map(str.isdigit, norm)):
+        if not has_digit and not any(map(str.isdigit, norm)):
             return cls(block, block.text, norm, back, norm)  # masks only ever hide digits
-        pieces: list[str] = []
-        last = 0
-        for ms, me in [(0, start), *_MASK_GATE.for_text(norm).spans(norm)]:  # the label before ``start`` is masked too
-            ms = max(ms, last)
-            if me <= ms:
-                continue
-            pieces += (norm[last:ms], _hide_digits(norm[ms:me]))
-            last = me
-        pieces.append(norm[last:])
-        return cls(block, block.text, norm, back, "".join(pieces))
+        return cls(block, block.text, norm, back, _masked(norm, start, _MASK_GATE.for_text(norm).spans(norm)))
+
+    @classmethod
+    def of_all(cls, pairs: list[tuple[Block, int]]) -> list[_Text | None]:
+        """``_Text.of`` of each (block, start) that has a ``\\d``, else None, each grammar run once
+        over all the texts joined by NULs rather than once per text (half the cost: the engine's
+        set-up per call and per text outweighed the scan itself).
+
+        Exact: no MASK alternative can match a NUL or reach across one (a test holds its source to
+        that), and at a NUL its lookarounds see what they see at either end of a text (neither a
+        digit, a letter nor a space), so every match lies inside one text and is that text's own.
+        A text with a NUL of its own is read alone."""
+        texts = [b.text for b, _ in pairs]
+        if any("\x00" in t for t in texts):
+            return [cls.of(b, st, has_digit=True) if _DIGIT.search(b.text) else None for b, st in pairs]
+        hits = _texts_with(_DIGIT, texts)
+        norms = {k: nfc_with_offsets(texts[k]) for k in hits}
+        order = sorted(norms)
+        joined = "\x00".join(norms[k][0] for k in order)
+        starts = list(accumulate((len(norms[k][0]) + 1 for k in order), initial=0))
+        spans: dict[int, list[tuple[int, int]]] = {k: [] for k in order}
+        for ms, me in _MASK_SCAN.spans(joined):
+            i = bisect_right(starts, ms) - 1
+            spans[order[i]].append((ms - starts[i], me - starts[i]))
+        out: list[_Text | None] = [None] * len(pairs)
+        for k in order:
+            block, start = pairs[k]
+            norm, back = norms[k]
+            out[k] = cls(block, block.text, norm, back, _masked(norm, start, spans[k]))
+        return out
 
     def orig_span(self, s: int, e: int) -> tuple[int, int]:
         return self.back[s], self.back[e]
@@ -384,10 +407,50 @@ class _Text:
         return " ".join(self.orig[a:b].split())
 
 
+def _masked(norm: str, start: int, spans: list[tuple[int, int]]) -> str:
+    """``norm`` with the digits of each mask span hidden, and those of the label before ``start``."""
+    pieces: list[str] = []
+    last = 0
+    for ms, me in [(0, start), *spans]:
+        ms = max(ms, last)
+        if me <= ms:
+            continue
+        pieces += (norm[last:ms], _hide_digits(norm[ms:me]))
+        last = me
+    pieces.append(norm[last:])
+    return "".join(pieces)
+
+
+def _texts_with(pattern: regex.Pattern[str], texts: list[str]) -> set[int]:
+    """Indices of the ``texts`` (none holding a NUL) that ``pattern``, which matches no NUL and has no
+    lookaround, finds a match in: one search per hit over the texts joined by NULs, each search
+    resumed at the next text (a per-text search costs more in set-up than in scanning)."""
+    joined = "\x00".join(texts)
+    starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
+    out: set[int] = set()
+    pos = 0
+    while (m := pattern.search(joined, pos)) is not None:
+        k = bisect_right(starts, m.start()) - 1
+        out.add(k)
+        pos = starts[k + 1]
+    return out
+
+
+class _DigitsToNul(dict[int, int]):
+    """``str.translate`` table of every digit (``str.isdigit``) to NUL and any other character to
+    itself, filled in as characters are first seen (a text holds a few dozen distinct ones)."""
+
+    def __missing__(self, code: int) -> int:
+        out = self[code] = 0 if chr(code).isdigit() else code
+        return out
+
+
+_DIGITS_TO_NUL = _DigitsToNul()
+
+
 def _hide_digits(text: str) -> str:
     """Every digit (``str.isdigit``) of ``text`` as NUL, the rest as it is."""
-    digits = [c for c in set(text) if c.isdigit()]
-    return text.translate(dict.fromkeys(map(ord, digits), "\x00")) if digits else text
+    return text.translate(_DIGITS_TO_NUL)
 
 
 @dataclass
@@ -442,15 +505,17 @@ def extract_targets(skel: Skeleton) -> list[Target]:
     report = is_report(skel)
     found: list[tuple[tuple[int, int], Target]] = []  # (node index, order within it)
     nodes = list(skel.nodes())
+    pairs = []  # (node index, node id, its horizon, (block, start)) of every paragraph read
     for k, node in enumerate(nodes):
         if in_results_context(node, report):
             continue
         horizon = _node_horizon(node)
-        if horizon is None:
-            horizon = title_year
-        for block, start in blocks_of(node):
-            for t in _targets_in_block(block, start, node.id, horizon):
-                found.append(((k, len(found)), t))
+        pairs += [(k, node.id, title_year if horizon is None else horizon, bs) for bs in blocks_of(node)]
+    for (k, sid, horizon, (_, start)), tx in zip(pairs, _Text.of_all([p[3] for p in pairs]), strict=True):
+        if tx is None:
+            continue  # every figure has a digit, and NFC makes none (half the paragraphs of a plan)
+        for t in _targets_of(tx, start, sid, horizon):
+            found.append(((k, len(found)), t))
     for table in skel.tables:
         owner = _owner_of_table(nodes, table)
         if (owner is not None and in_results_context(owner, report)) or (owner is None and report):
@@ -553,7 +618,10 @@ def _owner_of_table(nodes: list[Node], table: Table) -> Node | None:
 def _targets_in_block(block: Block, start: int, section: str, horizon: int | None) -> list[Target]:
     if not _DIGIT.search(block.text):
         return []  # every figure has a digit, and NFC makes none (half the paragraphs of a plan)
-    tx = _Text.of(block, start)
+    return _targets_of(_Text.of(block, start, has_digit=True), start, section, horizon)
+
+
+def _targets_of(tx: _Text, start: int, section: str, horizon: int | None) -> list[Target]:
     out: list[Target] = []
     for s_start, s_end in _sentences(tx.norm, start):
         figs = _figures(tx, s_start, s_end)
