@@ -30,15 +30,17 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 import regex
 
 from .grammar_cache import rx
 from .models import Deadline, DeadlineKind, Provenance
 from .numbers import nfc_with_offsets
-from .scan import Alternation, WordGate
+from .scan import ASCII_DIGIT, Alternation, WordGate
 from .source import Table
 from .structure import Block, Node, Skeleton
 from .targets import ROMAN_GROUP, ROW_NUMBER, blocks_of, in_results_context, is_report
@@ -164,14 +166,15 @@ def extract_deadlines(skel: Skeleton) -> list[Deadline]:
     out: list[tuple[tuple[int, int], Deadline]] = []  # (node index, order within it)
     nodes = list(skel.nodes())
     report = is_report(skel)
-    for k, node in enumerate(nodes):
-        if in_results_context(node, report):
-            continue  # 'Trong năm 2025, tỉnh đã tổ chức …' in a report is no deadline
-        for block, start in blocks_of(node):
-            for d in deadlines_in_text(block, node.id, start=start):
-                if block is node.head and _is_title_scope(node, d):
-                    continue
-                out.append(((k, len(out)), d))
+    read = [(k, node, bs) for k, node in enumerate(nodes)
+            if not in_results_context(node, report)  # 'Trong năm 2025, tỉnh đã tổ chức …' in a report
+            for bs in blocks_of(node)]
+    digits = _with_ascii_digit([block.text for _, _, (block, _) in read])
+    for i, (k, node, (block, start)) in enumerate(read):
+        for d in deadlines_in_text(block, node.id, start=start, digit=None if digits is None else i in digits):
+            if block is node.head and _is_title_scope(node, d):
+                continue
+            out.append(((k, len(out)), d))
     if not skel.roots:
         # no section tree was found (a flattened export): the body is all preamble, so read it
         for block in skel.preamble:
@@ -191,19 +194,48 @@ def extract_deadlines(skel: Skeleton) -> list[Deadline]:
     return [d for _, d in out]
 
 
-def deadlines_in_text(block: Block, section: str = "", *, start: int = 0) -> list[Deadline]:
-    """The deadlines printed in one paragraph, in order."""
+def _with_ascii_digit(texts: list[str]) -> set[int] | None:
+    """Indices of the texts holding an ASCII digit, by one search per hit over the texts joined by
+    NULs (each search resumed at the next text), or None if a text holds a NUL of its own."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        return None
+    starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
+    out: set[int] = set()
+    pos = 0
+    while (m := ASCII_DIGIT.search(joined, pos)) is not None:
+        k = bisect_right(starts, m.start()) - 1
+        out.add(k)
+        pos = starts[k + 1]
+    return out
+
+
+def _may_hold_label(text: str, folded: str) -> bool:
+    """Whether ``TIME_LABEL`` can match ``text`` (``folded``: its casefold): every label ends in ':'
+    and opens with 'thời' or 'tiến'."""
+    return ":" in text and ("thời" in folded or "tiến" in folded)
+
+
+def deadlines_in_text(block: Block, section: str = "", *, start: int = 0, digit: bool | None = None) -> list[Deadline]:
+    """The deadlines printed in one paragraph, in order. ``digit``: whether the paragraph holds an
+    ASCII digit, if the caller knows (NFC and the label cut leave every digit of the tail where it is)."""
     norm, back = nfc_with_offsets(block.text)
-    hits: list[_Hit] = []
     tail = norm[start:]
     folded = tail.casefold()
-    for m in _DEADLINE_GATE.for_text(tail, folded).finditer(norm, start):
+    if digit is False and not _may_hold_label(tail, folded) and not any(w in folded for w in _EVERY_WORD_LIST):
+        # without a digit only 'định kỳ hằng …' (the running text) and the recurring words can
+        # match, both with a word of ``_EVERY_WORDS``
+        return []
+    hits: list[_Hit] = []
+    if digit is not None and start:
+        digit = ASCII_DIGIT.search(tail) is not None  # the label before ``start`` may hold the digit
+    for m in _DEADLINE_GATE.for_text(tail, folded, digit).finditer(norm, start):
         if PAST.search(norm, max(0, m.start() - 30), m.start()):
             continue  # 'đã hoàn thành trong năm 2024' is a result
         h = _hit(m)
         if h is not None:
             hits.append(h)
-    for m in TIME_LABEL.finditer(norm, start) if ":" in tail else ():  # every label ends in ':'
+    for m in TIME_LABEL.finditer(norm, start) if _may_hold_label(tail, folded) else ():
         end = _label_end(norm, m.end())
         for h in _cell_hits(norm, m.end(), end):
             h.start = m.start()

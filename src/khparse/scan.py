@@ -254,12 +254,15 @@ class WordGate:
                                         for w in any_of})
         self._scanners: dict[frozenset[str], Alternation] = {}
 
-    def for_text(self, text: str, folded: str | None = None) -> Alternation:
+    def for_text(self, text: str, folded: str | None = None, digit: bool | None = None) -> Alternation:
         """The scanner of the alternatives ``text`` has the words for (groups still the whole
-        pattern's: see ``Alternation.subset``); ``folded`` is ``text.casefold()`` if the caller has it."""
+        pattern's: see ``Alternation.subset``); ``folded`` is ``text.casefold()`` and ``digit``
+        whether ``text`` holds an ASCII digit, if the caller has them."""
         if folded is None:
             folded = text.casefold()
-        if _ASCII_DIGIT.search(text):
+        if digit is None:
+            digit = ASCII_DIGIT.search(text) is not None
+        if digit:
             present = {w for w in self._words if w in folded}
             present.add(self.DIGIT)
         else:
@@ -273,4 +276,4 @@ class WordGate:
         return scanner
 
 
-_ASCII_DIGIT = rx(r"[0-9]")
+ASCII_DIGIT = rx(r"[0-9]")  # what ``WordGate.DIGIT`` stands for
