@@ -42,10 +42,10 @@ def _blocks() -> tuple[tuple[Block, int], ...]:
 
 def test_digits_found_in_one_pass_are_each_paragraphs_own() -> None:
     texts = [b.text for b, _ in _blocks() if "\x00" not in b.text]
-    got = deadlines._with_ascii_digit(texts)
+    got = scan.texts_with(scan.ASCII_DIGIT, texts)
     assert got == {k for k, t in enumerate(texts) if scan.ASCII_DIGIT.search(t)}
     assert got is not None and 100 < len(got) < len(texts)
-    assert deadlines._with_ascii_digit(["a\x00b", "1"]) is None
+    assert scan.texts_with(scan.ASCII_DIGIT, ["a\x00b", "1"]) is None
 
 
 def test_a_paragraph_told_its_digit_gets_the_deadlines_of_one_that_is_not() -> None:

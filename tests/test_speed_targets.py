@@ -279,7 +279,7 @@ def test_a_text_with_a_nul_of_its_own_is_masked_alone() -> None:
 def test_texts_with_a_digit_are_found_in_one_pass() -> None:
     texts = [b.text for b, _ in _of_all_cases() if "\x00" not in b.text]
     want = {k for k, t in enumerate(texts) if targets._DIGIT.search(t)}
-    assert targets._texts_with(targets._DIGIT, texts) == want
+    assert scan.texts_with(targets._DIGIT, texts) == want
     assert 100 < len(want) < len(texts)
 
 

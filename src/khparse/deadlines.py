@@ -30,17 +30,15 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
 
 import regex
 
 from .grammar_cache import rx
 from .models import Deadline, DeadlineKind, Provenance
 from .numbers import nfc_with_offsets
-from .scan import ASCII_DIGIT, Alternation, WordGate
+from .scan import ASCII_DIGIT, Alternation, WordGate, texts_with
 from .source import Table
 from .structure import Block, Node, Skeleton
 from .targets import ROMAN_GROUP, ROW_NUMBER, blocks_of, in_results_context, is_report
@@ -169,7 +167,7 @@ def extract_deadlines(skel: Skeleton) -> list[Deadline]:
     read = [(k, node, bs) for k, node in enumerate(nodes)
             if not in_results_context(node, report)  # 'Trong năm 2025, tỉnh đã tổ chức …' in a report
             for bs in blocks_of(node)]
-    digits = _with_ascii_digit([block.text for _, _, (block, _) in read])
+    digits = texts_with(ASCII_DIGIT, [block.text for _, _, (block, _) in read])
     for i, (k, node, (block, start)) in enumerate(read):
         for d in deadlines_in_text(block, node.id, start=start, digit=None if digits is None else i in digits):
             if block is node.head and _is_title_scope(node, d):
@@ -192,22 +190,6 @@ def extract_deadlines(skel: Skeleton) -> list[Deadline]:
             out.append(((k, 1_000_000 + len(out)), d))  # after the text of the section it stands in
     out.sort(key=lambda kv: kv[0])
     return [d for _, d in out]
-
-
-def _with_ascii_digit(texts: list[str]) -> set[int] | None:
-    """Indices of the texts holding an ASCII digit, by one search per hit over the texts joined by
-    NULs (each search resumed at the next text), or None if a text holds a NUL of its own."""
-    joined = "\x00".join(texts)
-    if joined.count("\x00") != len(texts) - 1:
-        return None
-    starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
-    out: set[int] = set()
-    pos = 0
-    while (m := ASCII_DIGIT.search(joined, pos)) is not None:
-        k = bisect_right(starts, m.start()) - 1
-        out.add(k)
-        pos = starts[k + 1]
-    return out
 
 
 def _may_hold_label(text: str, folded: str) -> bool:

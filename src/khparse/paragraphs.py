@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import replace
 from itertools import accumulate, compress
@@ -21,6 +20,7 @@ import regex
 
 from .grammar_cache import rx
 from .normalize import clean
+from .scan import hit_texts, joined_texts
 from .source import Line
 from .structure import Block
 
@@ -171,16 +171,8 @@ def _cue_lines(texts: list[str]) -> set[int]:
     lookbehind needs a space), so a text with a cue of its own is always the one the next hit
     starts in, and after a hit the search goes on from the next text. A superset (a text with
     a NUL of its own): ``_split_inline`` still asks each candidate itself."""
-    joined = "\x00".join(texts)
-    starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))  # each text and its NUL
-    out: set[int] = set()
-    for cue in _CUE_SCANS:
-        pos = 0
-        while (m := cue.search(joined, pos)) is not None:
-            k = bisect_right(starts, m.start()) - 1
-            out.add(k)
-            pos = starts[k + 1]
-    return out
+    joined, starts = joined_texts(texts)
+    return set().union(*(hit_texts(cue, joined, starts) for cue in _CUE_SCANS))
 
 
 def logical_lines(lines: Iterable[Line]) -> list[Line]:

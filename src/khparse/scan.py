@@ -16,14 +16,16 @@ combined pattern, so results never differ.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from itertools import accumulate
 from typing import Protocol
 
 import regex
 
 from .grammar_cache import rx
 
-__all__ = ["Alternation", "AnchoredPart", "WordGate", "group_name", "split_alternatives"]
+__all__ = ["Alternation", "AnchoredPart", "WordGate", "group_name", "hit_texts", "joined_texts", "split_alternatives", "texts_with"]
 
 
 def split_alternatives(pattern: str, verbose: bool) -> list[str]:
@@ -277,3 +279,33 @@ class WordGate:
 
 
 ASCII_DIGIT = rx(r"[0-9]")  # what ``WordGate.DIGIT`` stands for
+
+
+
+def joined_texts(texts: list[str]) -> tuple[str, list[int]]:
+    """``texts`` joined by NULs, and where each text starts in it (one more: past the end)."""
+    return "\x00".join(texts), list(accumulate(map((1).__add__, map(len, texts)), initial=0))
+
+
+def hit_texts(pattern: regex.Pattern[str], joined: str, starts: list[int]) -> set[int]:
+    """Indices of the texts of ``joined_texts`` that ``pattern`` has a match starting in: one
+    search per hit, each resumed at the next text. A document's paragraphs in a few engine calls,
+    where one call per paragraph cost more in set-up than in scanning (``targets``, ``deadlines``,
+    ``paragraphs``)."""
+    out: set[int] = set()
+    pos = 0
+    while (m := pattern.search(joined, pos)) is not None:
+        k = bisect_right(starts, m.start()) - 1
+        out.add(k)
+        pos = starts[k + 1]
+    return out
+
+
+def texts_with(pattern: regex.Pattern[str], texts: list[str]) -> set[int] | None:
+    """Indices of the ``texts`` that ``pattern`` finds a match in (``hit_texts``), for a pattern that
+    matches no NUL and looks at nothing around it (a class, a literal); None if a text holds a NUL
+    of its own."""
+    joined, starts = joined_texts(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        return None
+    return hit_texts(pattern, joined, starts)

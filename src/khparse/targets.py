@@ -49,7 +49,7 @@ import regex
 from .grammar_cache import rx
 from .models import Comparator, Provenance, Target
 from .numbers import NUMBER_PATTERN, nfc_with_offsets, parse_vn_number
-from .scan import Alternation, AnchoredPart, WordGate
+from .scan import Alternation, AnchoredPart, WordGate, texts_with
 from .source import Line, Table
 from .structure import Block, Node, Skeleton
 
@@ -381,9 +381,9 @@ class _Text:
         digit, a letter nor a space), so every match lies inside one text and is that text's own.
         A text with a NUL of its own is read alone."""
         texts = [b.text for b, _ in pairs]
-        if any("\x00" in t for t in texts):
+        hits = texts_with(_DIGIT, texts)
+        if hits is None:
             return [cls.of(b, st, has_digit=True) if _DIGIT.search(b.text) else None for b, st in pairs]
-        hits = _texts_with(_DIGIT, texts)
         norms = {k: nfc_with_offsets(texts[k]) for k in hits}
         order = sorted(norms)
         joined = "\x00".join(norms[k][0] for k in order)
@@ -419,21 +419,6 @@ def _masked(norm: str, start: int, spans: list[tuple[int, int]]) -> str:
         last = me
     pieces.append(norm[last:])
     return "".join(pieces)
-
-
-def _texts_with(pattern: regex.Pattern[str], texts: list[str]) -> set[int]:
-    """Indices of the ``texts`` (none holding a NUL) that ``pattern``, which matches no NUL and has no
-    lookaround, finds a match in: one search per hit over the texts joined by NULs, each search
-    resumed at the next text (a per-text search costs more in set-up than in scanning)."""
-    joined = "\x00".join(texts)
-    starts = list(accumulate(map((1).__add__, map(len, texts)), initial=0))
-    out: set[int] = set()
-    pos = 0
-    while (m := pattern.search(joined, pos)) is not None:
-        k = bisect_right(starts, m.start()) - 1
-        out.add(k)
-        pos = starts[k + 1]
-    return out
 
 
 class _DigitsToNul(dict[int, int]):
