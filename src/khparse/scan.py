@@ -281,7 +281,6 @@ class WordGate:
 ASCII_DIGIT = rx(r"[0-9]")  # what ``WordGate.DIGIT`` stands for
 
 
-
 def joined_texts(texts: list[str]) -> tuple[str, list[int]]:
     """``texts`` joined by NULs, and where each text starts in it (one more: past the end)."""
     return "\x00".join(texts), list(accumulate(map((1).__add__, map(len, texts)), initial=0))

@@ -42,14 +42,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from itertools import accumulate
 
 import regex
 
 from .grammar_cache import rx
 from .models import Comparator, Provenance, Target
 from .numbers import NUMBER_PATTERN, nfc_with_offsets, parse_vn_number
-from .scan import Alternation, AnchoredPart, WordGate, texts_with
+from .scan import Alternation, AnchoredPart, WordGate, joined_texts, texts_with
 from .source import Line, Table
 from .structure import Block, Node, Skeleton
 
@@ -386,8 +385,7 @@ class _Text:
             return [cls.of(b, st, has_digit=True) if _DIGIT.search(b.text) else None for b, st in pairs]
         norms = {k: nfc_with_offsets(texts[k]) for k in hits}
         order = sorted(norms)
-        joined = "\x00".join(norms[k][0] for k in order)
-        starts = list(accumulate((len(norms[k][0]) + 1 for k in order), initial=0))
+        joined, starts = joined_texts([norms[k][0] for k in order])
         spans: dict[int, list[tuple[int, int]]] = {k: [] for k in order}
         for ms, me in _MASK_SCAN.spans(joined):
             i = bisect_right(starts, ms) - 1
