@@ -15,8 +15,6 @@ from __future__ import annotations
 import functools
 import random
 import unicodedata
-from types import SimpleNamespace
-from typing import Any, cast
 
 import pytest
 import regex
@@ -25,7 +23,8 @@ from khparse import header as H
 from khparse.errors import KhparseError
 from khparse.readers import read
 from khparse.sections import build_skeleton
-from khparse.structure import Skeleton
+from khparse.source import Line
+from khparse.structure import Block, Node, Skeleton
 from khparse.words import OTHER_GAPS
 from khparse_helpers import SAMPLES, SHARED
 
@@ -75,10 +74,11 @@ def _texts(sk: Skeleton) -> list[str]:
 
 
 def _fake(texts: list[str]) -> Skeleton:
-    """A skeleton with ``texts`` as its blocks (all ``_bigram_cases`` reads)."""
-    blocks = [SimpleNamespace(text=t) for t in texts]
-    sk: Any = SimpleNamespace(preamble=blocks[:1], nodes=lambda: [SimpleNamespace(head=b, body=[]) for b in blocks[1:]])
-    return cast(Skeleton, sk)
+    """A skeleton with ``texts`` as its blocks (all ``_bigram_cases`` reads): the first the preamble,
+    each other the head of a section of its own."""
+    blocks = [Block.single(t, Line(t, k, None, "text")) for k, t in enumerate(texts, 1)]
+    roots = [Node(str(k), 1, str(k), "", "arabic", b) for k, b in enumerate(blocks[1:], 1)]
+    return Skeleton(header=[], title_lines=[], preamble=blocks[:1], roots=roots, closing=[], tables=[])
 
 
 def _wanted(sk: Skeleton) -> set[tuple[str, str]]:

@@ -16,7 +16,7 @@ import regex
 
 from .grammar_cache import rx
 from .models import Agency, AgencyKind, Task
-from .normalize import _OLD_TONE, collapse, fold, new_tone
+from .normalize import _OLD_TONE, collapse, fold, lower, new_tone
 
 # --- grammar ----------------------------------------------------------------------------------
 # Words that begin an agency name (case matters: "Ban Dân tộc" is a head, "ban" in "sở, ban,
@@ -270,7 +270,7 @@ def kind_of(name: str) -> AgencyKind:
 
 def _kind_of_canonical(s: str) -> AgencyKind:
     """``kind_of`` of a name already canonical (``canonical`` is idempotent: tests hold it)."""
-    low = s.lower()
+    low = lower(s)
     if _K_COLLECTIVE.match(low) and "ủy ban nhân dân" not in low:
         if _K_MASS_COLLECTIVE.search(low):
             return "mass_organisation"

@@ -37,6 +37,7 @@ import regex
 
 from .grammar_cache import rx
 from .models import Deadline, DeadlineKind, Provenance
+from .normalize import lower
 from .numbers import nfc_with_offsets
 from .scan import ASCII_DIGIT, Alternation, WordGate, texts_with
 from .source import Table
@@ -227,14 +228,14 @@ def deadlines_in_text(block: Block, section: str = "", *, start: int = 0, digit:
             if not REPORT_VERB.search(norm, cs, ce):
                 continue
             for m in RECURRING_WORD.finditer(norm, cs, ce):
-                hits.append(_Hit(m.start(), m.end(), _PERIOD_KIND[m.group("per").lower()]))
+                hits.append(_Hit(m.start(), m.end(), _PERIOD_KIND[lower(m.group("per"))]))
     hits = _dedupe(hits)
     out = []
     for h in hits:
         a, b = back[h.start], back[h.end]
         raw = " ".join(block.text[a:b].split()).rstrip(" ,;.")
-        out.append(Deadline(section=section, raw=raw, kind=h.kind, date=h.date, month_day=h.month_day,
-                            provenance=block.provenance(a, b)))
+        out.append(Deadline.model_validate({"section": section, "raw": raw, "kind": h.kind, "date": h.date,
+                                            "month_day": h.month_day, "provenance": block.provenance_data(a, b)}))
     return out
 
 
@@ -317,7 +318,7 @@ def _hit(m: regex.Match[str]) -> _Hit | None:
     if m.group("quarterly_day"):
         return _Hit(s, e, "quarterly")
     if m.group("periodic"):
-        return _Hit(s, e, _PERIOD_KIND[m.group("per").lower()])
+        return _Hit(s, e, _PERIOD_KIND[lower(m.group("per"))])
     if m.group("by_day") or m.group("by_day_words"):
         date = _ymd(m.group("y"), m.group("m"), m.group("d"))
         return _Hit(s, e, "once", date=date) if date else None
@@ -351,7 +352,7 @@ def _cell_hits(text: str, s: int, e: int) -> list[_Hit]:
         elif m.group("c_year"):
             found.append(_Hit(a, b, "once", date=m.group("y")))
         elif m.group("c_every"):
-            found.append(_Hit(a, b, _PERIOD_KIND[m.group("per").lower()]))
+            found.append(_Hit(a, b, _PERIOD_KIND[lower(m.group("per"))]))
     for m in _DEADLINE_GATE.for_text(text[s:e]).finditer(text, s, e):
         h = _hit(m)
         if h is not None and not CITED.search(text, max(s, h.start - 40), h.start):

@@ -16,7 +16,7 @@ import regex
 
 from .grammar_cache import rx
 from .models import Metadata, Signer
-from .normalize import collapse, sentence_case
+from .normalize import collapse, lower, sentence_case
 from .paragraphs import RULE_RE
 from .sections import DOC_TYPES
 from .source import Line
@@ -88,7 +88,7 @@ _BODY_FORMS = [
 
 
 def _title_words(s: str) -> str:
-    return " ".join(w[:1].upper() + w[1:].lower() for w in s.split())
+    return " ".join(w[:1].upper() + lower(w[1:]) for w in s.split())
 
 
 def case_name(caps: str) -> str:
@@ -103,9 +103,9 @@ def case_name(caps: str) -> str:
             break
     else:
         words = out.split()
-        out = words[0][:1] + words[0][1:].lower() + ("" if len(words) == 1 else " ")
+        out = words[0][:1] + lower(words[0][1:]) + ("" if len(words) == 1 else " ")
         rest = " ".join(words[1:])
-        out += rest[:1] + rest[1:].lower() if rest else ""
+        out += rest[:1] + lower(rest[1:]) if rest else ""
     # administrative unit + proper name: "tỉnh Bắc Giang", "thành phố Hồ Chí Minh"
     for w, pat in _ADMIN_RES:
         m = pat.search(out)
@@ -122,9 +122,9 @@ def case_position(caps: str) -> str:
         return s
     m = _PHO.match(s)
     if m:
-        rest = m.group(2).lower()
+        rest = lower(m.group(2))
         return "Phó " + rest[:1].upper() + rest[1:]
-    low = s.lower()
+    low = lower(s)
     return low[:1].upper() + low[1:]
 
 
@@ -279,7 +279,7 @@ def _pairs(*texts: str | None) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     for t in texts:
         if t:
-            out.update(pairwise(w.lower() for w in _WORD.findall(t)))
+            out.update(pairwise(lower(w) for w in _WORD.findall(t)))
     return out
 
 
@@ -344,7 +344,7 @@ def _flat_words(texts: list[str]) -> tuple[str, str] | None:
     flat = _GAP + _GAP.join(cut.split()) + _GAP
     if not flat.isalpha():
         return None
-    low = flat.lower()
+    low = lower(flat)
     return (flat, low) if len(low) == len(flat) else None
 
 
@@ -401,7 +401,7 @@ def recase(text: str | None, cases: dict[tuple[str, str], tuple[str, str]]) -> s
     spans = list(_WORD.finditer(text))
     out = [m.group(0) for m in spans]
     for i in range(len(spans) - 1):
-        form = cases.get((out[i].lower(), out[i + 1].lower()))
+        form = cases.get((lower(out[i]), lower(out[i + 1])))
         if form is None:
             continue
         out[i + 1] = form[1]  # a pair decides its second word: "ban nhân" says nothing of "nhân dân"

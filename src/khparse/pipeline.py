@@ -30,7 +30,7 @@ def _section(node: Node) -> dict[str, Any]:
     a ``Section`` built per node; the same model, the same checks, the same output)."""
     text = "\n".join(b.text for b in node.own_blocks())
     return {"id": node.id, "level": node.level, "number": node.number, "heading": node.heading, "text": text,
-            "children": [_section(c) for c in node.children], "provenance": node.head.provenance()}
+            "children": [_section(c) for c in node.children], "provenance": node.head.provenance_data()}
 
 
 def confidence(sk: Skeleton, meta: Metadata, n_tasks: int, n_targets: int) -> float:

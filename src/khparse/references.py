@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
 from .grammar_cache import rx
-from .models import Mention, Provenance, Reference
+from .models import Mention, Reference
 from .normalize import collapse, new_tone
 from .source import Line
 from .structure import Block, Skeleton
@@ -186,7 +187,7 @@ class _Hit:
     date: str | None
     issuer: str | None
     raw: str
-    prov: Provenance
+    prov: dict[str, Any]  # ``Block.provenance_data``
     end: int
     block: Block
 
@@ -233,7 +234,7 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
                 pre = _PRE_ISSUER.search(window) if window.rstrip().endswith(PRE_ISSUER_ENDS) else None
                 raw_issuer = pre.group("iss").split(",")[-1].strip() if pre else None
             hits.append(_Hit(number, typ, _date(m), _issuer(raw_issuer, plan_issuer),
-                             collapse(m.group(0)), block.provenance(m.start(), m.end()), m.end(), block))
+                             collapse(m.group(0)), block.provenance_data(m.start(), m.end()), m.end(), block))
         for h in hits:
             key = h.number.upper()  # a title in capitals prints "11/CT-TTG" for "11/CT-TTg"
             ref = refs.get(key)
@@ -247,7 +248,7 @@ def extract_references(sk: Skeleton, own_number: str | None, plan_issuer: str | 
                 ref.type = ref.type or h.type
                 ref.date = ref.date or h.date
                 ref.issuer = ref.issuer or h.issuer
-            ref.mentions.append(Mention(raw=h.raw, provenance=h.prov))
+            ref.mentions.append(Mention.model_validate({"raw": h.raw, "provenance": h.prov}))
         for sm in SHORT_NAME_RE.finditer(text) if SHORT_NAME_MARK in text else ():
             short = collapse(sm.group("s"))
             target = None

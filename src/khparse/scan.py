@@ -19,7 +19,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from itertools import accumulate
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 import regex
 
@@ -100,13 +100,16 @@ class _Finder(Protocol):
 class Alternation:
     """Scanner for a compiled pattern that is a top-level alternation (see the module doc)."""
 
-    def __init__(self, combined: regex.Pattern[str]) -> None:
+    def __init__(self, combined: regex.Pattern[str], split: bool = True) -> None:
+        """``split=False``: no parts yet (``subset`` and ``with_finder`` set them)."""
         self.combined = combined
+        self.parts: list[_Finder] = []
+        self._all = True  # False for a subset: no parts means nothing to find
+        if not split:
+            return
         flags = combined.flags & ~(regex.U | regex.V0)
         src = combined.pattern
         texts = split_alternatives(src, bool(flags & regex.VERBOSE))
-        self.parts: list[_Finder] = []
-        self._all = True  # False for a subset: no parts means nothing to find
         # \G anchors at the search position, which differs between the two ways of scanning
         if len(texts) > 1 and not _GLOBAL_FLAG.search(src) and "\\G" not in src:
             self.parts = [rx(t, flags) for t in texts]
@@ -117,7 +120,7 @@ class Alternation:
         still come from the whole combined pattern, so groups and precedence are unchanged."""
         if not self.parts:
             return self  # scanned as one pattern anyway
-        sub = Alternation.__new__(Alternation)
+        sub = Alternation(self.combined, split=False)
         sub.combined = self.combined
         sub.parts = [p for p in self.parts if keep(p.pattern)]
         sub._all = False
@@ -132,7 +135,7 @@ class Alternation:
             raise ValueError(f"no alternative is named {sorted(names - {group_name(p.pattern) for p in picked})}")
         merged = finder(picked[0] if len(picked) == 1 else
                         rx("|".join(p.pattern for p in picked), picked[0].flags & ~(regex.U | regex.V0)))
-        out = Alternation.__new__(Alternation)
+        out = Alternation(self.combined, split=False)
         out.combined = self.combined
         out._all = self._all
         out.parts = [merged if p is picked[0] else p for p in self.parts if p is picked[0] or p not in picked]
@@ -240,7 +243,7 @@ class WordGate:
     for an ASCII digit. The scanner for each set of present words is built once.
     """
 
-    DIGIT = "0-9"
+    DIGIT: ClassVar[str] = "0-9"
 
     def __init__(self, alt: Alternation, needs: dict[str, tuple[str, ...]]) -> None:
         names = {group_name(p.pattern) for p in alt.parts}

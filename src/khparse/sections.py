@@ -315,7 +315,7 @@ class _Builder:
         if mk.kind == "dotted":
             parts = mk.number.split(".")
             parent_num = ".".join(parts[:-1])
-            parent = None
+            parent: Node | None = None
             for n in reversed(self.stack):
                 if n.kind in ("arabic", "dotted") and n.number == parent_num:
                     parent = n

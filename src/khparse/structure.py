@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .models import Provenance
 from .source import Line, Table
@@ -37,14 +37,16 @@ class Block:
         return self.lines[i]
 
     def provenance(self, start: int = 0, end: int | None = None) -> Provenance:
+        return Provenance.model_validate(self.provenance_data(start, end))
+
+    def provenance_data(self, start: int = 0, end: int | None = None) -> dict[str, Any]:
+        """``provenance`` as the plain data of a ``Provenance``, for an item validated as a whole
+        (its model built from a dict): pydantic then builds it with the item, for a third of the
+        cost of a model of its own passed in."""
         first = self.line_at(start)
         last = self.line_at(max(start, (len(self.text) if end is None else end) - 1))
-        return Provenance(
-            page=first.page,
-            line=first.line,
-            line_end=last.line if last.line != first.line else None,
-            origin=first.origin,
-        )
+        return {"page": first.page, "line": first.line, "line_end": last.line if last.line != first.line else None,
+                "origin": first.origin}
 
     def slice(self, start: int, end: int | None = None) -> Block:
         """The sub-paragraph text[start:end] with its line map (leading spaces dropped)."""

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import regex
 
 from .agencies import is_agency_start, split_agencies
 from .grammar_cache import rx
-from .models import Provenance, Task
+from .models import Task
 from .normalize import collapse, fold_spaced
 from .structure import Block, Node, Skeleton
 from .tables import classify
@@ -77,7 +78,7 @@ _SUBJECT_INTRO = rx(r"^(?:Đề\s+nghị|Giao|Yêu\s+cầu|Căn\s+cứ[^,]{0,200
 class _Draft:
     section: str
     description: str
-    prov: Provenance
+    prov: dict[str, Any]  # ``Block.provenance_data``: validated with the task
     source: str
     lead: list[str] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
@@ -177,7 +178,7 @@ def _labelled(node: Node) -> list[_Draft]:
                 continue
             if role == "lead" and (cur is None or cur.lead):
                 desc = node.heading if not drafts else _previous_text(blocks, i)
-                cur = _Draft(node.id, desc, b.provenance(), "label")
+                cur = _Draft(node.id, desc, b.provenance_data(), "label")
                 drafts.append(cur)
             if cur is None:
                 break
@@ -282,7 +283,7 @@ def _prose(block: Block, section: str, implicit: list[str] | None = None) -> _Dr
     desc = collapse(text[start: sentence_end.start() if sentence_end else len(text)])
     lead_set = {fold_spaced(x) for x in leads}
     partners = [p for p in partners if fold_spaced(p) not in lead_set]
-    return _Draft(section, desc[:500], block.provenance(start), "prose", _dedupe(leads), _dedupe(partners),
+    return _Draft(section, desc[:500], block.provenance_data(start), "prose", _dedupe(leads), _dedupe(partners),
                   find_timeline(text))
 
 
@@ -309,7 +310,7 @@ def _giao(block: Block, section: str) -> _Draft | None:
     if pm:
         partners = [p for p in split_agencies(clause[pm.end():], prose=True) if is_agency_start(p)]
     return _Draft(section, collapse(block.text[m.start():end.start() if end else None])[:500],
-                  block.provenance(m.start()), "prose", leads, partners, find_timeline(clause))
+                  block.provenance_data(m.start()), "prose", leads, partners, find_timeline(clause))
 
 
 def _subject(node: Node) -> _Draft | None:
@@ -337,7 +338,7 @@ def _subject(node: Node) -> _Draft | None:
     desc = node.heading
     if len(items) == 1 and collapse(head).rstrip(":.") == items[0] and own_blocks:
         desc = _BULLET.sub("", own_blocks[0].text)
-    return _Draft(node.id, desc[:500], node.head.provenance(), "prose", _dedupe(items), _dedupe(partners),
+    return _Draft(node.id, desc[:500], node.head.provenance_data(), "prose", _dedupe(items), _dedupe(partners),
                   timeline)
 
 
@@ -369,7 +370,7 @@ def _table_tasks(sk: Skeleton) -> list[_Draft]:
             # a row carries its own id ("PL.II.5"), under its Roman group where the table has them
             base = f"{owner}.{r.group}" if r.group else owner
             section = f"{base}.{r.stt or k}"
-            prov = Provenance(page=t.page, line=t.line + r.row, origin="table")
+            prov = {"page": t.page, "line": t.line + r.row, "line_end": None, "origin": "table"}
             drafts.append(_Draft(section, r.content[:500], prov, "table", _agency_cell(r.lead),
                                  _agency_cell(r.partner), r.time or None, r.product or None))
     return drafts
@@ -395,7 +396,7 @@ def extract_tasks(sk: Skeleton) -> list[Task]:
             prose = [d for d in (_prose(b, node.id, implicit) or _giao(b, node.id) for b in [node.head, *node.body])
                      if d is not None]
             if prose and len(node.heading) > 20:
-                head_prov = node.head.provenance()  # once, not once per draft
+                head_prov = node.head.provenance_data()  # once, not once per draft
                 for d in prose:
                     if d.prov == head_prov:
                         d.description = node.heading[:500]
@@ -429,7 +430,7 @@ def extract_tasks(sk: Skeleton) -> list[Task]:
     for d in drafts:
         counts[d.section] = counts.get(d.section, 0) + 1
         tid = d.section if counts[d.section] == 1 else f"{d.section}#{counts[d.section]}"
-        tasks.append(Task(id=tid, section=d.section, description=d.description, lead=d.lead, partners=d.partners,
-                          timeline=d.timeline, product=d.product, source=d.source,  # type: ignore[arg-type]
-                          provenance=d.prov))
+        tasks.append(Task.model_validate({"id": tid, "section": d.section, "description": d.description,
+                                          "lead": d.lead, "partners": d.partners, "timeline": d.timeline,
+                                          "product": d.product, "source": d.source, "provenance": d.prov}))
     return tasks

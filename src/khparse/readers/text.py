@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from ..errors import DecodeFailure, EmptyInput, UnsupportedFormat
 from ..grammar_cache import rx
+from ..normalize import lower
 from ..source import Line, new_line, new_lines
 
 # Letters of the Vietnamese alphabet (lower case, precomposed) besides ASCII a-z: used to score
@@ -23,7 +24,7 @@ _VI_EXTRA = set(
 VI_LETTERS = frozenset(_VI_EXTRA | set("abcdefghijklmnopqrstuvwxyz"))
 # The non-ASCII letters of that alphabet in either case (each lower-cases to one letter of it), and
 # the characters that are neither those nor ASCII (``letter_counts`` judges only these one by one).
-_VI_NON_ASCII = sorted(_VI_EXTRA | {c.upper() for c in _VI_EXTRA if len(c.upper()) == 1 and c.upper().lower() == c})
+_VI_NON_ASCII = sorted(_VI_EXTRA | {c.upper() for c in _VI_EXTRA if len(c.upper()) == 1 and lower(c.upper()) == c})
 
 
 def _class_of(chars: list[str]) -> str:
@@ -126,7 +127,7 @@ def _judge_letters(counts: Mapping[str, int]) -> tuple[int, int]:
     each distinct character judged once."""
     good = bad = 0
     for ch, n in counts.items():
-        for low in ch.lower():
+        for low in lower(ch):
             if low in VI_LETTERS:
                 good += n
             elif low.isalpha() or unicodedata.combining(low):
