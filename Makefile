@@ -4,20 +4,28 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 SAMPLE := samples/kh-30-bacgiang.txt
 
-.PHONY: install run test lint schema bench bench-batch fuzz fuzz-hypothesis fuzz-atheris hostile
+.PHONY: install compile run test lint schema bench bench-batch fuzz fuzz-hypothesis fuzz-atheris hostile
 
-## install: create .venv if missing and install khparse (editable) with its dev tools
+## install: create .venv if missing and install khparse (editable, its parse compiled by mypyc
+##          when a C compiler is at hand: setup.py) with the extras EXTRAS (default: its dev tools)
+EXTRAS ?= dev
 install:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+
+## compile: rebuild the compiled modules in place after editing one (until then its source runs)
+compile:
+	$(BIN)/python setup.py --quiet build_ext --inplace
 
 ## run: install, then parse the bundled sample plan and print it as JSON
 run: install
 	$(BIN)/khparse extract $(SAMPLE)
 
-## test: the test suite (pass extra pytest options with PYTEST_ARGS=...)
+## test: the test suite (pass extra pytest options with PYTEST_ARGS=...), on the compiled modules
+##       when they are current; then the tests that need the source form, on it
 test:
 	$(BIN)/pytest $(PYTEST_ARGS)
+	KHPARSE_PURE_PYTHON=1 $(BIN)/pytest -m pure_python $(PYTEST_ARGS)
 
 ## lint: ruff and mypy must both be clean
 lint:

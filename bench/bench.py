@@ -295,7 +295,8 @@ def run_all(runs: int) -> dict[str, Any]:
     rows["text-seed"]["mb_per_s"] = seed_mb / rows["text-seed"]["median_s"]
     speed = {"issue_raw12_s": ISSUE_RAW12_S, "raw12_s": rows["pdf12-raw"]["median_s"], "raw12_late_s": raw_startup}
     return {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "compiled": list(_compiled())},
         "inputs": {"pdf12": str(PDF12.name), "pdf120": "kh-30-bacgiang.pdf x10", "seed": SEED.name,
                    "seed_bytes": SEED.stat().st_size, "docx": (d.name if (d := largest_docx()) else None)},
         "speed": speed,
@@ -306,9 +307,17 @@ def run_all(runs: int) -> dict[str, Any]:
     }
 
 
+def _compiled() -> tuple[str, ...]:
+    """The modules the cases ran compiled (``khparse.COMPILED``; the children decide as this process does)."""
+    import khparse
+
+    return khparse.COMPILED
+
+
 def print_table(res: dict[str, Any]) -> None:
     m = res["machine"]
-    print(f"khparse benchmark — {m['cpus']} CPUs, Python {m['python']}")
+    print(f"khparse benchmark — {m['cpus']} CPUs, Python {m['python']}, "
+          f"{len(m['compiled'])} modules compiled by mypyc" + ("" if m["compiled"] else " (the source form runs)"))
     print(f"{'case':20} {'median':>9} {'min–max':>19} {'peak RSS':>9} {'ratio':>7}  reference")
     for name, r in res["cases"].items():
         ref = ("—" if name.endswith("-raw") else "text-seed parse" if "ref_median_s" not in r

@@ -162,6 +162,7 @@ class _PlainScanner:
         return [m.span() for m in targets.MASK.finditer(text)]
 
 
+@pytest.mark.pure_python  # swaps module internals, which the compiled form binds at build time
 def test_targets_of_every_paragraph_are_those_of_the_plain_forms(monkeypatch: pytest.MonkeyPatch) -> None:
     edges = [(Block.single(t, Line(t, 1, 1, "text")), 0) for t in _EDGES]
     cases = [*_blocks(), *edges]
