@@ -121,7 +121,6 @@ class Alternation:
         if not self.parts:
             return self  # scanned as one pattern anyway
         sub = Alternation(self.combined, split=False)
-        sub.combined = self.combined
         sub.parts = [p for p in self.parts if keep(p.pattern)]
         sub._all = False
         return sub
@@ -136,7 +135,6 @@ class Alternation:
         merged = finder(picked[0] if len(picked) == 1 else
                         rx("|".join(p.pattern for p in picked), picked[0].flags & ~(regex.U | regex.V0)))
         out = Alternation(self.combined, split=False)
-        out.combined = self.combined
         out._all = self._all
         out.parts = [merged if p is picked[0] else p for p in self.parts if p is picked[0] or p not in picked]
         return out
